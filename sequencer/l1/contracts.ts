@@ -8,7 +8,18 @@
  * (see {@link compileContracts}); they are not committed.
  */
 import { execFile } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, statSync, utimesSync, writeFileSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isAddress, isHex } from 'viem';
@@ -242,23 +253,63 @@ export function artifactsAreFresh(): boolean {
   });
 }
 
+/** How long {@link compileContracts} waits for another process's build before giving up (ms). */
+const BUILD_LOCK_TIMEOUT_MS = 120_000;
+
+let inflightBuild: Promise<void> | undefined;
+
 /**
  * Runs `hardhat build` (the repository's `node_modules/.bin/hardhat`, with the directory of the
  * running Node, `process.execPath`, first on PATH) when {@link artifactsAreFresh} is false; does
- * nothing otherwise. After a successful build the artifacts' modification times are set to now,
- * since Hardhat leaves unchanged outputs untouched.
+ * nothing otherwise. Concurrent callers, in this process or others (e.g. `node --test` running
+ * test files in parallel), share one build through the lock file `cache/parallax-build.lock`.
+ * After a successful build the artifacts' modification times are set to now, since Hardhat
+ * leaves unchanged outputs untouched.
  *
  * @throws ParallaxError `COMPILE_FAILED` when the build exits non-zero (the message carries its
- *   output) or the artifacts are still missing afterwards.
+ *   output), the artifacts are still missing afterwards, or another process held the lock for
+ *   more than 120 s.
  */
 export async function compileContracts(): Promise<void> {
   if (artifactsAreFresh()) return;
+  inflightBuild ??= buildLocked().finally(() => {
+    inflightBuild = undefined;
+  });
+  return inflightBuild;
+}
+
+async function buildLocked(): Promise<void> {
+  const lock = join(REPO_ROOT, 'cache', 'parallax-build.lock');
+  mkdirSync(dirname(lock), { recursive: true });
+  const started = Date.now();
+  for (;;) {
+    try {
+      closeSync(openSync(lock, 'wx'));
+      break;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
+      if (Date.now() - started > BUILD_LOCK_TIMEOUT_MS) {
+        throw new ParallaxError('COMPILE_FAILED', `timed out waiting for ${lock} (remove it if no build is running)`);
+      }
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+  try {
+    if (!artifactsAreFresh()) await runHardhatBuild();
+  } finally {
+    rmSync(lock, { force: true });
+  }
+}
+
+async function runHardhatBuild(): Promise<void> {
   const hardhat = join(REPO_ROOT, 'node_modules', '.bin', 'hardhat');
   const env = { ...process.env, PATH: [dirname(process.execPath), process.env.PATH ?? ''].join(delimiter) };
   await new Promise<void>((resolve, reject) => {
     execFile(hardhat, ['build'], { cwd: REPO_ROOT, env, maxBuffer: 16 * 1024 * 1024 }, (err, stdout, stderr) => {
       if (err) {
-        reject(new ParallaxError('COMPILE_FAILED', `hardhat build failed: ${err.message}\n${stdout}${stderr}`, { cause: err }));
+        reject(
+          new ParallaxError('COMPILE_FAILED', `hardhat build failed: ${err.message}\n${stdout}${stderr}`, { cause: err }),
+        );
       } else {
         resolve();
       }
