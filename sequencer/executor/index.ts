@@ -5,20 +5,20 @@
  *   sequential on every block.
  */
 import type { StateDb } from '../state/state-db.ts';
-
+import { ParallelExecutor, type ParallelExecutorOptions } from './parallel.ts';
 import { SequentialExecutor } from './sequential.ts';
 import type { BlockExecutor } from './types.ts';
 
 export type ExecutorMode = 'sequential' | 'parallel';
 
 /**
- * @param opts.workers worker threads for `parallel` (default: available parallelism, at least 2).
+ * @param opts.workers worker threads for `parallel` (default: available parallelism).
  */
-export function createExecutor(opts: { mode: ExecutorMode; stateDb: StateDb; workers?: number }): BlockExecutor {
+export function createExecutor(opts: { mode: ExecutorMode; stateDb: StateDb } & ParallelExecutorOptions): BlockExecutor {
   if (opts.mode === 'sequential') return new SequentialExecutor(opts.stateDb);
-  throw new Error('todo');
+  return new ParallelExecutor(opts.stateDb, opts);
 }
 
 export type * from './types.ts';
 export { SequentialExecutor } from './sequential.ts';
-
+export { ParallelExecutor } from './parallel.ts';
