@@ -118,7 +118,7 @@ export interface RpcBackend {
    */
   sendRawTransaction(raw: Hex): Promise<Hex>;
   /** Nonce including pending txs (eth_getTransactionCount 'pending'). */
-  pendingNonce(address: Hex): bigint;
+  pendingNonce(address: Hex): Promise<bigint>;
   /** Base fee (wei/gas) the next block will have. */
   nextBaseFee(): bigint;
   /** Suggested priority fee (wei/gas). */
