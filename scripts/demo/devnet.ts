@@ -5,6 +5,8 @@ import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { sleep } from './l1.ts';
+import { probeChainId } from '../lib/probe.ts';
+
 
 /** A devnet the demo uses; `stop` is a no-op when the demo did not start it. */
 export interface DevnetHandle {
@@ -12,25 +14,6 @@ export interface DevnetHandle {
   /** Where the child's output goes (when started). */
   logFile?: string;
   stop(): Promise<void>;
-}
-
-/**
- * Asks `url` for `eth_chainId`.
- * @returns The chain id, or undefined if nothing answers within `timeoutMs`.
- */
-export async function probeChainId(url: string, timeoutMs = 2000): Promise<bigint | undefined> {
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_chainId', params: [] }),
-      signal: AbortSignal.timeout(timeoutMs),
-    });
-    const j = (await res.json()) as { result?: string };
-    return typeof j.result === 'string' ? BigInt(j.result) : undefined;
-  } catch {
-    return undefined;
-  }
 }
 
 /**

@@ -78,9 +78,14 @@ export function sealHeader(h: Omit<L2Header, 'hash'>, chainId: bigint): L2Header
   return { ...h, hash: bytesToHex(toEjsHeader(h, chainId).hash()) };
 }
 
-/** RLP size of a header in bytes (for eth_getBlock `size`, header part). */
-export function headerSize(h: Omit<L2Header, 'hash'>, chainId: bigint): number {
-  return toEjsHeader(h, chainId).serialize().length;
+/**
+ * RLP size in bytes of the whole block `[header, txs, uncles=[], withdrawals=[]]` (eth_getBlock
+ * `size`); typed txs are byte strings in the body, legacy txs RLP lists (EIP-2718).
+ */
+export function blockSize(h: Omit<L2Header, 'hash'>, txs: Uint8Array[], chainId: bigint): number {
+  const header = RLP.decode(toEjsHeader(h, chainId).serialize());
+  const body = txs.map((t) => (t[0]! >= 0xc0 ? RLP.decode(t) : t));
+  return RLP.encode([header, body as never, [], []]).length;
 }
 
 /** EIP-1559 base fee of the child of `parent`, wei per gas. */

@@ -7,7 +7,8 @@ import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
 import { parseDemoArgs } from '../../scripts/demo/args.ts';
 import { compileDemoToken } from '../../scripts/demo/compile.ts';
-import { ensureDevnet, probeChainId } from '../../scripts/demo/devnet.ts';
+import { ensureDevnet } from '../../scripts/demo/devnet.ts';
+import { probeChainId } from '../../scripts/lib/probe.ts';
 import { waitForVerdicts } from '../../scripts/demo/l1.ts';
 
 const tmp = mkdtempSync(join(tmpdir(), 'px-demo-test-'));

@@ -1,0 +1,265 @@
+/**
+ * The sequencer node: state, chain store, mempool, executor and block builder around one SQLite
+ * file, and the {@link RpcBackend} the L2 JSON-RPC serves.
+ *
+ * Data flow: RPC -> mempool -> block builder -> executor -> state/chain store (-> batcher and
+ * proposer, wired by `sequencer/main.ts`).
+ */
+import { join } from 'node:path';
+import { mkdirSync } from 'node:fs';
+import type { MerkleStateManager } from '@ethereumjs/statemanager';
+import { Address, setLengthLeft } from '@ethereumjs/util';
+import { bytesToHex, hexToBytes, pad, type Hex } from 'viem';
+import { makeCommon } from '../chain/common.ts';
+import type { RollupConfig } from '../chain/config.ts';
+import { genesisHeader, nextBaseFee, type L2Header } from '../chain/header.ts';
+import { BlockBuilder } from '../builder/builder.ts';
+import { ParallaxError } from '../errors.ts';
+import { createExecutor, type ExecutorMode } from '../executor/index.ts';
+import type { BlockExecutor, BlockResult, ExecutionStats } from '../executor/types.ts';
+import type { Logger } from '../log.ts';
+import { Mempool, SqliteMempoolStore } from '../mempool/index.ts';
+import type { CallRequest, CallResult, LogFilter, RpcBackend, StoredBlock, StoredLog, StoredReceipt, StoredTx } from '../rpc/backend.ts';
+import { openSqlite } from '../state/kv.ts';
+import { StateDb } from '../state/state-db.ts';
+import { ChainStore } from '../store/chain-store.ts';
+import { simulateCall } from './simulate.ts';
+
+export interface SequencerNodeOptions {
+  rollup: RollupConfig;
+  dataDir: string;
+  executorMode: ExecutorMode;
+  workers?: number;
+  /** Milliseconds between blocks (default 1000). */
+  blockTimeMs?: number;
+  mempoolMaxPerSender?: number;
+  mempoolMaxTotal?: number;
+  logger: Logger;
+  /** Drill hook, see BlockBuilder `tamper`. */
+  tamper?: (number: bigint, result: BlockResult) => Promise<BlockResult>;
+}
+
+/** Default priority fee suggestion, wei per gas (0.001 gwei, as OP Stack chains suggest ~1e6). */
+const SUGGESTED_TIP = 1_000_000n;
+
+export class SequencerNode implements RpcBackend {
+  readonly chainId: bigint;
+  readonly rollup: RollupConfig;
+  readonly store: ChainStore;
+  readonly stateDb: StateDb;
+  readonly mempool: Mempool;
+  readonly executor: BlockExecutor;
+  readonly builder: BlockBuilder;
+  private readonly logger: Logger;
+  private readonly blockTimeMs: number;
+  private head: { number: bigint; sm: Promise<MerkleStateManager> } | undefined;
+  private running = false;
+  private loop?: Promise<void>;
+  private wake?: () => void;
+  private readonly listeners = new Set<(h: L2Header, r: BlockResult) => void>();
+
+  private constructor(o: SequencerNodeOptions, stateDb: StateDb, store: ChainStore, mempool: Mempool, executor: BlockExecutor) {
+    this.rollup = o.rollup;
+    this.chainId = o.rollup.chainId;
+    this.logger = o.logger;
+    this.blockTimeMs = o.blockTimeMs ?? 1000;
+    this.stateDb = stateDb;
+    this.store = store;
+    this.mempool = mempool;
+    this.executor = executor;
+    this.builder = new BlockBuilder({
+      config: o.rollup,
+      store,
+      executor,
+      mempool,
+      stateNonce: async (a) => (await this.getAccount(a, store.headNumber())).nonce,
+      tamper: o.tamper,
+      logger: o.logger,
+      onBlock: (h, r) => {
+        const s = r.stats;
+        this.logger.info(
+          { block: Number(h.number), txs: s.txs, groups: s.groups, reexecuted: s.reexecuted, rounds: s.rounds, ms: Math.round(s.ms), gasUsed: Number(h.gasUsed) },
+          'sealed L2 block',
+        );
+        for (const l of this.listeners) l(h, r);
+      },
+    });
+  }
+
+  /**
+   * Opens (or creates, writing genesis) the node's database `dataDir/sequencer.sqlite` and
+   * restores the persisted mempool.
+   * @throws ParallaxError `GENESIS_MISMATCH` if the data folder holds another chain.
+   */
+  static async open(o: SequencerNodeOptions): Promise<SequencerNode> {
+    mkdirSync(o.dataDir, { recursive: true });
+    const path = join(o.dataDir, 'sequencer.sqlite');
+    const sqlite = openSqlite(path);
+    const common = makeCommon(o.rollup.chainId);
+    const stateDb = StateDb.open(path, common, { sqlite });
+    const store = new ChainStore(sqlite);
+    const root = store.headNumber() < 0n ? await stateDb.applyGenesis(o.rollup.genesisAlloc) : store.header(0n)!.stateRoot;
+    const genesis = genesisHeader(o.rollup, root);
+    if (store.headNumber() < 0n) {
+      store.commitBlock({
+        header: genesis,
+        size: 0,
+        txs: [],
+        receipts: [],
+        stats: { mode: 'sequential', txs: 0, groups: 0, groupSizes: [], reexecuted: 0, rounds: 0, workers: 0, ms: 0, rootMs: 0 },
+      });
+    } else if (store.header(0n)!.hash !== genesis.hash) {
+      throw new ParallaxError('GENESIS_MISMATCH', `data folder ${o.dataDir} holds another chain (genesis ${store.header(0n)!.hash}); use --fresh`);
+    }
+    const executor = createExecutor({
+      mode: o.executorMode,
+      stateDb,
+      workers: o.workers,
+      onFallback: (err) => o.logger.error({ err: err.message }, 'parallel executor failed; block executed sequentially'),
+    });
+    let node: SequencerNode | undefined;
+    const mempool = new Mempool({
+      chainId: o.rollup.chainId,
+      blockGasLimit: o.rollup.gasLimit,
+      maxPerSender: o.mempoolMaxPerSender,
+      maxTotal: o.mempoolMaxTotal,
+      common,
+      getAccount: (a) => node!.getAccount(a, node!.headNumber()),
+      nextBaseFee: () => node!.nextBaseFee(),
+      store: new SqliteMempoolStore(sqlite),
+    });
+    node = new SequencerNode(o, stateDb, store, mempool, executor);
+    const restored = await mempool.restoreFromStore();
+    o.logger.info({ head: Number(store.headNumber()), mempool: restored.restored, dropped: restored.dropped.length }, 'sequencer state opened');
+    return node;
+  }
+
+  /** Subscribes to sealed blocks. */
+  onBlock(fn: (h: L2Header, r: BlockResult) => void): () => void {
+    this.listeners.add(fn);
+    return () => this.listeners.delete(fn);
+  }
+
+  /** Starts producing blocks: at most one per block time, only when txs are pending. */
+  start(): void {
+    if (this.running) return;
+    this.running = true;
+    this.loop = (async () => {
+      while (this.running) {
+        const started = Date.now();
+        if (this.mempool.size() > 0) {
+          try {
+            if ((await this.builder.buildOne()) !== undefined) await this.mempool.prune();
+          } catch (err) {
+            this.logger.error({ err: (err as Error).stack }, 'block building failed');
+          }
+        }
+        const wait = Math.max(this.mempool.size() > 0 ? this.blockTimeMs - (Date.now() - started) : this.blockTimeMs, 10);
+        await new Promise<void>((resolve) => {
+          const t = setTimeout(resolve, wait);
+          this.wake = () => {
+            clearTimeout(t);
+            resolve();
+          };
+        });
+      }
+    })();
+  }
+
+  /** Stops block production, the executor's workers and closes the database. */
+  async close(): Promise<void> {
+    this.running = false;
+    this.wake?.();
+    await this.loop;
+    await this.executor.close();
+    this.stateDb.close();
+  }
+
+  // ---- state access ----
+
+  private async stateAt(blockNumber: bigint): Promise<MerkleStateManager> {
+    const header = this.store.header(blockNumber);
+    if (header === undefined) throw new ParallaxError('UNKNOWN_BLOCK', `unknown block ${blockNumber}`, { rpcCode: -32000 });
+    if (blockNumber === this.store.headNumber()) {
+      if (this.head?.number !== blockNumber) this.head = { number: blockNumber, sm: this.stateDb.stateManager(header.stateRoot) };
+      return this.head.sm;
+    }
+    return this.stateDb.stateManager(header.stateRoot);
+  }
+
+  // ---- RpcBackend ----
+
+  headNumber(): bigint {
+    return this.store.headNumber();
+  }
+
+  getBlockByNumber(n: bigint): StoredBlock | undefined {
+    const h = this.store.header(n);
+    if (h === undefined) return undefined;
+    return { ...h, size: BigInt(this.store.blockInfo(n)?.size ?? 0), txHashes: this.store.txHashes(n) };
+  }
+
+  getBlockByHash(hash: Hex): StoredBlock | undefined {
+    const n = this.store.numberOf(hash);
+    return n === undefined ? undefined : this.getBlockByNumber(n);
+  }
+
+  getTransaction(hash: Hex): StoredTx | undefined {
+    const sealed = this.store.getTx(hash);
+    if (sealed !== undefined) return sealed;
+    const p = this.mempool.get(hash);
+    if (p === undefined) return undefined;
+    return { hash: p.hash, raw: p.raw, from: p.from, blockNumber: null, blockHash: null, transactionIndex: null };
+  }
+
+  getReceipt(hash: Hex): StoredReceipt | undefined {
+    return this.store.getReceipt(hash);
+  }
+
+  getLogs(filter: LogFilter): StoredLog[] {
+    return this.store.getLogs(filter);
+  }
+
+  async getAccount(address: Hex, blockNumber: bigint): Promise<{ nonce: bigint; balance: bigint }> {
+    const acct = await (await this.stateAt(blockNumber)).getAccount(new Address(hexToBytes(address)));
+    return { nonce: acct?.nonce ?? 0n, balance: acct?.balance ?? 0n };
+  }
+
+  async getCode(address: Hex, blockNumber: bigint): Promise<Hex> {
+    return bytesToHex(await (await this.stateAt(blockNumber)).getCode(new Address(hexToBytes(address))));
+  }
+
+  async getStorageAt(address: Hex, slot: Hex, blockNumber: bigint): Promise<Hex> {
+    const sm = await this.stateAt(blockNumber);
+    const v = await sm.getStorage(new Address(hexToBytes(address)), setLengthLeft(hexToBytes(slot), 32));
+    return pad(bytesToHex(v), { size: 32 });
+  }
+
+  async call(req: CallRequest, blockNumber: bigint): Promise<CallResult> {
+    const header = this.store.header(blockNumber);
+    if (header === undefined) throw new ParallaxError('UNKNOWN_BLOCK', `unknown block ${blockNumber}`);
+    return simulateCall(this.stateDb, this.rollup, header, this.store.ancestors(blockNumber), req);
+  }
+
+  async sendRawTransaction(raw: Hex): Promise<Hex> {
+    const { hash } = await this.mempool.add(raw);
+    return hash;
+  }
+
+  async pendingNonce(address: Hex): Promise<bigint> {
+    const { nonce } = await this.getAccount(address, this.headNumber());
+    return this.mempool.pendingNonce(address, nonce);
+  }
+
+  nextBaseFee(): bigint {
+    return nextBaseFee(this.store.header(this.headNumber())!);
+  }
+
+  suggestedTip(): bigint {
+    return SUGGESTED_TIP;
+  }
+
+  blockExecution(n: bigint): ExecutionStats | undefined {
+    return this.store.blockInfo(n)?.stats;
+  }
+}
