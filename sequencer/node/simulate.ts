@@ -60,8 +60,15 @@ export async function simulateCall(
           { common },
         )
       : createLegacyTx({ ...base, gasPrice: req.gasPrice ?? 0n }, { common });
-  tx = tx.sign(SIM_KEY);
-  tx.getSenderAddress = () => from;
+  // ethereumjs txs are frozen: impersonate the sender through a proxy.
+  const signed = tx.sign(SIM_KEY);
+  tx = new Proxy(signed, {
+    get(target, prop) {
+      if (prop === 'getSenderAddress') return () => from;
+      const v = Reflect.get(target, prop, target) as unknown;
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
   const intrinsic = tx.getIntrinsicGas();
   if (tx.gasLimit < intrinsic) {
     throw new ParallaxError('INTRINSIC_GAS', `intrinsic gas too low: gas ${tx.gasLimit}, minimum needed ${intrinsic}`);

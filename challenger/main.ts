@@ -1,0 +1,96 @@
+/**
+ * The challenger process: `node challenger/main.ts`.
+ *
+ * Environment:
+ * - `L1_RPC_URL` (default http://127.0.0.1:8545)
+ * - `DATA_DIR` (default ./data): reads `addresses.json` (waits for it), writes `challenger.sqlite`
+ * - `CHALLENGER_PRIVATE_KEY` (default L1 dev account #3)
+ * - `CHALLENGER_POLL_MS` (default 1000)
+ * - `CHALLENGER_RPC_PORT` (default 9546; status server on 127.0.0.1)
+ *
+ * When the L1 is reset under it (the in-memory Hardhat L1 restarted), it stops, waits for the
+ * addresses file again and restarts, which wipes its database and re-derives from L1.
+ * SIGINT/SIGTERM stop the loop and the server and close the database, then exit 0.
+ */
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { createPublicClient, createWalletClient, http, type Hex } from 'viem';
+import { privateKeyToAccount } from 'viem/accounts';
+import { devPrivateKeys } from '../sequencer/chain/genesis.ts';
+import { readAddresses } from '../sequencer/l1/contracts.ts';
+import { startChallenger, type ChallengerHandle } from './index.ts';
+import { consoleLogger, errMessage } from './log.ts';
+import { DEFAULT_STATUS_PORT } from './status.ts';
+
+const logger = consoleLogger();
+const env = process.env;
+const l1RpcUrl = env.L1_RPC_URL ?? 'http://127.0.0.1:8545';
+const dataDir = env.DATA_DIR ?? './data';
+const key = (env.CHALLENGER_PRIVATE_KEY ?? devPrivateKeys(4)[3]!) as Hex;
+const pollMs = Number(env.CHALLENGER_POLL_MS ?? 1000);
+const rpcPort = Number(env.CHALLENGER_RPC_PORT ?? DEFAULT_STATUS_PORT);
+if (!Number.isFinite(pollMs) || pollMs <= 0 || !Number.isInteger(rpcPort) || rpcPort < 0 || rpcPort > 65535) {
+  logger.error('bad CHALLENGER_POLL_MS or CHALLENGER_RPC_PORT', { pollMs: env.CHALLENGER_POLL_MS, rpcPort: env.CHALLENGER_RPC_PORT });
+  process.exit(2);
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+let stopping = false;
+let handle: ChallengerHandle | undefined;
+let wake: (() => void) | undefined;
+
+const shutdown = (signal: string) => {
+  if (stopping) return;
+  stopping = true;
+  logger.info('stopping', { signal });
+  wake?.();
+};
+process.on('SIGINT', () => shutdown('SIGINT'));
+process.on('SIGTERM', () => shutdown('SIGTERM'));
+
+const transport = http(l1RpcUrl);
+const publicClient = createPublicClient({ transport });
+const walletClient = createWalletClient({ account: privateKeyToAccount(key), transport });
+const addressesFile = join(dataDir, 'addresses.json');
+
+while (!stopping) {
+  if (!existsSync(addressesFile)) {
+    logger.info('waiting for the L1 addresses file', { file: addressesFile });
+    await sleep(1000);
+    continue;
+  }
+  let reset = false;
+  try {
+    handle = await startChallenger({
+      publicClient,
+      walletClient,
+      addresses: readAddresses(addressesFile),
+      dataDir,
+      pollMs,
+      rpcPort,
+      logger,
+      onL1Reset: () => {
+        reset = true;
+        wake?.();
+      },
+    });
+  } catch (err) {
+    // L1 not up yet, addresses file being rewritten, ...: retry.
+    logger.error('challenger failed to start; retrying', { err: errMessage(err) });
+    await sleep(2000);
+    continue;
+  }
+  // Run until a signal or an L1 reset.
+  await new Promise<void>((resolve) => {
+    wake = resolve;
+    if (stopping || reset) resolve();
+  });
+  wake = undefined;
+  await handle.stop();
+  handle = undefined;
+  if (reset && !stopping) {
+    logger.warn('L1 reset: restarting to re-derive from the new L1');
+    await sleep(2000);
+  }
+}
+process.exit(0);
