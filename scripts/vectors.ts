@@ -1,10 +1,12 @@
 /**
  * Runs Ethereum blockchain-test vectors against the parallax executors.
  *
- *   npm run vectors -- <file-or-folder>... [--mode sequential|parallel|both] [--workers N] [--verbose]
+ *   npm run vectors -- <file-or-folder>... [--mode sequential|parallel|both] [--workers N] [--shared-db] [--verbose]
  *
  * Prints every failing test with its first difference, then `N passed, M failed, K skipped` and
- * one line per skip reason with its count. Exit code: 0 all ran tests passed, 1 a test failed,
+ * one line per skip reason with its count. Each test runs on a fresh temporary state database and
+ * a fresh executor; `--shared-db` uses one database and one executor (per mode) for the whole run
+ * instead: same checks, and the parallel executor's worker pool starts once, not once per test. Exit code: 0 all ran tests passed, 1 a test failed,
  * 2 bad usage or unreadable input. In `both` mode a test passes only if it passes in both modes.
  * See sequencer/vectors/run.ts for what is compared.
  */
@@ -12,7 +14,7 @@ import { parseArgs } from 'node:util';
 import { ParallaxError } from '../sequencer/errors.ts';
 import { runVectors, summaryLines, type VectorsMode } from '../sequencer/vectors/run.ts';
 
-const USAGE = 'usage: npm run vectors -- <file-or-folder>... [--mode sequential|parallel|both] [--workers N] [--verbose]';
+const USAGE = 'usage: npm run vectors -- <file-or-folder>... [--mode sequential|parallel|both] [--workers N] [--shared-db] [--verbose]';
 const MODES: readonly VectorsMode[] = ['sequential', 'parallel', 'both'];
 
 function fail(msg: string): never {
@@ -27,6 +29,7 @@ try {
     options: {
       mode: { type: 'string', default: 'sequential' },
       workers: { type: 'string' },
+      'shared-db': { type: 'boolean', default: false },
       verbose: { type: 'boolean', short: 'v', default: false },
       help: { type: 'boolean', short: 'h', default: false },
     },
@@ -54,6 +57,7 @@ try {
   summary = await runVectors(positionals, {
     mode,
     workers,
+    sharedDb: values['shared-db'],
     onResult: (r) => {
       if (r.outcome.status === 'failed') console.log(`FAIL ${r.file} ${r.name}: ${r.outcome.difference}`);
       else if (values.verbose) console.log(`${r.outcome.status === 'passed' ? 'ok  ' : 'skip'} ${r.file} ${r.name}`);
