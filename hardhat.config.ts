@@ -6,6 +6,8 @@
  *   target).
  * - `npx hardhat test nodejs` runs only the node:test suites in `test/contracts/`; the rest of
  *   the repository's tests run with plain `node --test`.
+ * - Sources: `contracts/` (the rollup's L1 contracts; `contracts/test/` holds test-only helpers)
+ *   and `prover-stub/contracts/` (the attestation step verifier).
  * - `localhost` is a `hardhat node --hostname 127.0.0.1 --port 8545` used as the L1 in dev.
  */
 import { createRequire } from 'node:module';
@@ -25,7 +27,9 @@ export default defineConfig({
     },
   },
   paths: {
-    sources: 'contracts',
+    // Both folders compile into one artifacts tree: artifacts/contracts/<F>.sol/<C>.json and
+    // artifacts/prover-stub/contracts/AttestationVerifier.sol/AttestationVerifier.json.
+    sources: ['contracts', 'prover-stub/contracts'],
     tests: {
       nodejs: 'test/contracts',
       solidity: 'test/contracts',

@@ -1,28 +1,27 @@
 /**
- * The challenger loop: derive every inbox batch from L1, re-execute it (verify.ts), wait for the
- * proposer's output for that batch in `OutputOracle`, compare output roots, and challenge a wrong
- * one (once, posting `challengerBond()`).
+ * The challenger loop: derive every inbox batch from L1 (rules D1/D2, `derivation/`), wait for
+ * the proposer's output for that batch in `OutputOracle`, compare output roots, challenge a wrong
+ * one (once per proposal, posting `challengerBond()`), which opens a dispute game, and play that
+ * game to the end (`game.ts`).
  *
  * Verdicts per batch: `pending` (not yet proposed, or not yet derived), `agree` (the posted
- * output root equals the re-computed one for the batch's last block), `disagree` (it differs, or
- * the batch is invalid so the claimed block does not exist in the derived chain). Verdicts and
- * challenge txs are persisted in the challenger's SQLite file.
+ * output root equals the derived one for the batch's last block), `disagree` (it differs). An
+ * invalid batch derives to empty blocks (D1), so its output can be right. Verdicts, challenge txs,
+ * games and moves are persisted in the challenger's SQLite file. When outputs are deleted on L1
+ * (a game was lost by the proposer), the verdicts of the deleted batches go back to `pending`.
+ *
+ * Drill `falseChallengeBatch` (`FAULT_FALSE_CHALLENGE_BATCH`): that batch is challenged although
+ * its verdict is `agree` (recorded as such, with a note), and its game is played dishonestly.
  */
-import {
-  BaseError,
-  ContractFunctionRevertedError,
-  type AbiEvent,
-  type Address,
-  type Hex,
-  type PublicClient,
-  type WalletClient,
-} from 'viem';
+import type { AbiEvent, Address, Hex, PublicClient, TransactionReceipt, WalletClient } from 'viem';
 import { OUTPUT_STATUS, outputOracleAbi, type RollupAddresses } from '../sequencer/l1/contracts.ts';
 import { ParallaxError } from '../sequencer/errors.ts';
 import type { BatchRecord, ChallengerDb } from './db.ts';
-import { L1BatchReader } from './derive.ts';
-import { consoleLogger, errMessage, type Logger } from './log.ts';
-import type { Verifier } from './verify.ts';
+import type { DerivedBatch, DerivedChain } from './derivation/chain.ts';
+import type { L1Follower } from './derivation/follower.ts';
+import { TickLoop } from './derivation/loop.ts';
+import { GamePlayer, revertName, type GameStatusJson } from './game.ts';
+import { consoleLogger, type Logger } from './log.ts';
 
 /** Options of {@link Challenger}. */
 export interface ChallengerOptions {
@@ -30,14 +29,15 @@ export interface ChallengerOptions {
   /** L1 wallet with `account` = the challenger (dev account #3 by default); pays the bond. */
   walletClient: WalletClient;
   addresses: RollupAddresses;
-  verifier: Verifier;
+  /** The derived chain (its own state database) and what feeds it from L1. */
+  chain: DerivedChain;
+  follower: L1Follower;
   db: ChallengerDb;
-  /**
-   * Hash of L1 block `deployedAtBlock` when the database was opened; {@link Challenger.sync}
-   * fails with `L1_RESET` when the L1 no longer has it (L1 restarted or reorged the deployment).
-   */
-  deployBlockHash?: Hex;
-  /** Called (once, with the loop stopped) when {@link Challenger.sync} detects `L1_RESET`. */
+  /** The prover-stub's JSON-RPC URL for step attestations (default http://127.0.0.1:9547). */
+  proverUrl?: string;
+  /** Drill: challenge this batch although it agrees, and play its game dishonestly. */
+  falseChallengeBatch?: bigint;
+  /** Called (once, with the loop stopped) when a tick detects `L1_RESET`. */
   onL1Reset?: () => void;
   /** Wait between ticks of the loop, ms (default 1,000). */
   pollMs?: number;
@@ -64,6 +64,8 @@ export interface ChallengerStatus {
   /** Derived L2 head number, decimal string. */
   l2Head: string;
   verdicts: VerdictStatus[];
+  /** Dispute games this challenger opened, with every move it made. */
+  games: GameStatusJson[];
 }
 
 /** The oracle's `Output` struct as viem decodes it. */
@@ -82,95 +84,99 @@ export class Challenger {
   readonly publicClient: PublicClient;
   readonly walletClient: WalletClient;
   readonly addresses: RollupAddresses;
-  readonly verifier: Verifier;
+  readonly chain: DerivedChain;
+  readonly follower: L1Follower;
   readonly db: ChallengerDb;
-  readonly deployBlockHash: Hex | undefined;
-  readonly onL1Reset: (() => void) | undefined;
+  readonly games: GamePlayer;
+  readonly falseChallengeBatch: bigint | undefined;
   readonly pollMs: number;
   readonly logger: Logger;
-  private readonly reader: L1BatchReader;
-  private timer: NodeJS.Timeout | undefined;
-  private current: Promise<void> | undefined;
-  private running = false;
-  private failures = 0;
+  private readonly loop: TickLoop;
 
   /** @throws ParallaxError `BAD_CONFIG` for a wallet without account. */
   constructor(opts: ChallengerOptions) {
     this.publicClient = opts.publicClient;
     this.walletClient = opts.walletClient;
     this.addresses = opts.addresses;
-    this.verifier = opts.verifier;
+    this.chain = opts.chain;
+    this.follower = opts.follower;
     this.db = opts.db;
-    this.deployBlockHash = opts.deployBlockHash;
-    this.onL1Reset = opts.onL1Reset;
+    this.falseChallengeBatch = opts.falseChallengeBatch;
     this.pollMs = opts.pollMs ?? 1_000;
     this.logger = opts.logger ?? consoleLogger();
     if (this.walletClient.account === undefined) throw new ParallaxError('BAD_CONFIG', 'challenger: walletClient has no account');
-    this.reader = new L1BatchReader({ publicClient: this.publicClient, inbox: this.addresses.batchInbox });
+    this.games = new GamePlayer({
+      publicClient: this.publicClient,
+      walletClient: this.walletClient,
+      addresses: this.addresses,
+      chain: this.chain,
+      db: this.db,
+      proverUrl: opts.proverUrl,
+      logger: this.logger,
+    });
+    this.loop = new TickLoop({ tick: () => this.tick(), pollMs: this.pollMs, logger: this.logger, onL1Reset: opts.onL1Reset });
   }
 
-  /** One round: {@link sync} new batches, then {@link judge} proposed outputs. */
+  /** One round: {@link sync} new batches, {@link judge} proposed outputs, play games. */
   async tick(): Promise<void> {
     await this.sync();
     await this.judge();
+    await this.games.tick();
   }
 
   /**
-   * Reads batches appended since the last scan and derives + re-executes each, in order.
+   * Derives the batches appended since the last scan (see `L1Follower.sync`), writing each
+   * batch's verdict row (`pending`) in the same transaction as its blocks.
    * @returns the rows of the batches processed now.
-   * @throws viem errors for RPC failures; ParallaxError `BATCH_GAP` if L1 skipped a batch index,
-   *   `L1_RESET` when the L1 block of the deployment changed (restart the challenger: it then
-   *   wipes its database and re-derives).
+   * @throws as `L1Follower.sync` (`L1_RESET`, `BATCH_GAP`, RPC errors).
    */
   async sync(): Promise<BatchRecord[]> {
-    const cursor = BigInt(this.db.getMeta('l1Cursor') ?? this.addresses.deployedAtBlock.toString());
-    const latest = await this.publicClient.getBlockNumber();
-    if (this.deployBlockHash !== undefined) {
-      const now = latest < this.addresses.deployedAtBlock ? null : (await this.publicClient.getBlock({ blockNumber: this.addresses.deployedAtBlock })).hash;
-      if (now !== this.deployBlockHash) {
-        throw new ParallaxError('L1_RESET', `challenger: L1 block ${this.addresses.deployedAtBlock} is no longer the deployment block (L1 restarted?); restart the challenger to re-derive`);
-      }
-    }
-    if (cursor > latest) return [];
-    const batches = await this.reader.read(cursor, latest);
-    let last = this.db.lastBatchIndex();
     const done: BatchRecord[] = [];
-    for (const b of batches) {
-      if (b.batchIndex <= last) continue;
-      if (b.batchIndex !== last + 1n) throw new ParallaxError('BATCH_GAP', `challenger: batch ${b.batchIndex} after ${last}`);
-      const rec = await this.verifier.verify(b);
-      last = b.batchIndex;
+    await this.follower.sync((b: DerivedBatch) => {
+      const rec: BatchRecord = {
+        batchIndex: b.batchIndex,
+        firstBlock: b.firstBlock,
+        lastBlock: b.lastBlock,
+        l1Block: b.l1Block,
+        l1TxHash: b.l1TxHash,
+        valid: b.valid,
+        invalidReason: b.invalidReason,
+        computedStateRoot: b.stateRoot,
+        computedOutputRoot: b.outputRoot,
+        verdict: 'pending',
+        postedStateRoot: null,
+        postedOutputRoot: null,
+        challengeTx: null,
+        note: null,
+      };
+      this.db.putBatch(rec);
       done.push(rec);
-      if (rec.valid) {
-        this.logger.info('batch derived', { batchIndex: rec.batchIndex, firstBlock: rec.firstBlock, lastBlock: rec.lastBlock, computedOutputRoot: rec.computedOutputRoot });
-      } else {
-        this.logger.warn('batch INVALID: skipped by the derivation rule', { batchIndex: rec.batchIndex, firstBlock: rec.firstBlock, lastBlock: rec.lastBlock, reason: rec.invalidReason });
-      }
-    }
-    this.db.setMeta('l1Cursor', (latest + 1n).toString());
+    });
     return done;
   }
 
   /**
    * Compares each derived, not yet judged batch with its proposed output (in batch order, up to
    * the oracle's `nextBatchIndex()`), records `agree`/`disagree`, and challenges disagreeing
-   * outputs that are still challengeable. A challenge is sent at most once per batch: outputs
-   * already challenged (by anyone) are only recorded.
+   * outputs that are still challengeable (and the drill's batch). A challenge is sent at most once
+   * per proposal: outputs already challenged (by anyone) are only recorded. Verdicts of batches
+   * at or above `nextBatchIndex()` (outputs deleted on L1) go back to `pending`.
    * @throws viem errors for RPC failures (the loop retries; recorded verdicts stay).
    */
   async judge(): Promise<void> {
-    const open = this.db.openBatches();
-    if (open.length === 0) return;
     const abi = outputOracleAbi();
     const oracle = this.addresses.outputOracle;
     const next = (await this.publicClient.readContract({ address: oracle, abi, functionName: 'nextBatchIndex' })) as bigint;
+    const reopened = this.db.reopenFrom(next);
+    if (reopened > 0) this.logger.warn('outputs were deleted on L1; their verdicts are pending again', { fromBatchIndex: next, rows: reopened });
+    const open = this.db.openBatches(this.falseChallengeBatch);
     for (const rec of open) {
       if (rec.batchIndex >= next) break;
       const out = (await this.publicClient.readContract({ address: oracle, abi, functionName: 'getOutput', args: [rec.batchIndex] })) as OracleOutput;
       if (rec.verdict === 'pending') {
         rec.postedStateRoot = out.stateRoot;
         rec.postedOutputRoot = out.outputRoot;
-        const agree = rec.valid && rec.computedOutputRoot === out.outputRoot && out.l2BlockNumber === rec.lastBlock;
+        const agree = rec.computedOutputRoot === out.outputRoot && out.l2BlockNumber === rec.lastBlock;
         rec.verdict = agree ? 'agree' : 'disagree';
         this.db.putBatch(rec);
         const fields = {
@@ -183,7 +189,11 @@ export class Challenger {
         if (agree) this.logger.info('agree', fields);
         else this.logger.warn('disagree', fields);
       }
-      if (rec.verdict === 'disagree') await this.challengeOnce(rec, out);
+      if (rec.verdict === 'disagree') await this.challengeOnce(rec, out, false);
+      else if (rec.batchIndex === this.falseChallengeBatch && !this.db.games().some((g) => g.falseChallenge)) {
+        // One-shot drill: never again once its game exists (e.g. after outputs were re-proposed).
+        await this.challengeOnce(rec, out, true);
+      }
     }
   }
 
@@ -191,24 +201,30 @@ export class Challenger {
     return this.walletClient.account!.address;
   }
 
-  private async challengeOnce(rec: BatchRecord, out: OracleOutput): Promise<void> {
+  private async challengeOnce(rec: BatchRecord, out: OracleOutput, falseChallenge: boolean): Promise<void> {
     const oracle = this.addresses.outputOracle;
     const abi = outputOracleAbi();
     if (out.status === OUTPUT_STATUS.Challenged) {
+      const mine = out.challenger.toLowerCase() === this.me().toLowerCase();
       rec.challengeTx = await this.findChallengeTx(rec.batchIndex);
-      if (out.challenger.toLowerCase() !== this.me().toLowerCase()) rec.note = `already challenged by ${out.challenger}`;
+      if (!mine) rec.note = `already challenged by ${out.challenger}`;
       this.db.putBatch(rec);
       this.logger.info('output already challenged', { batchIndex: rec.batchIndex, challenger: out.challenger, challengeTx: rec.challengeTx });
+      // Ours (a crash between the challenge and recording it): pick the game up again.
+      if (mine) await this.games.track(await this.games.gameIdOf(rec.batchIndex), rec.batchIndex, { falseChallenge });
       return;
     }
     if (out.status === OUTPUT_STATUS.Finalized) {
-      rec.note = 'output finalized before it could be challenged';
+      rec.note = falseChallenge ? 'false-challenge drill: output finalized before it could be challenged' : 'output finalized before it could be challenged';
       this.db.putBatch(rec);
-      this.logger.error('wrong output is FINALIZED; too late to challenge', { batchIndex: rec.batchIndex });
+      if (falseChallenge) this.logger.warn(rec.note, { batchIndex: rec.batchIndex });
+      else this.logger.error('wrong output is FINALIZED; too late to challenge', { batchIndex: rec.batchIndex });
       return;
     }
+    let bond = 0n;
+    let receipt: TransactionReceipt;
     try {
-      const bond = (await this.publicClient.readContract({ address: oracle, abi, functionName: 'challengerBond' })) as bigint;
+      bond = (await this.publicClient.readContract({ address: oracle, abi, functionName: 'challengerBond' })) as bigint;
       const hash = await this.walletClient.writeContract({
         address: oracle,
         abi,
@@ -218,27 +234,36 @@ export class Challenger {
         account: this.walletClient.account!,
         chain: this.walletClient.chain ?? null,
       });
-      const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+      receipt = await this.publicClient.waitForTransactionReceipt({ hash });
       if (receipt.status !== 'success') {
         this.logger.error('challenge tx reverted; will re-check', { batchIndex: rec.batchIndex, l1TxHash: hash });
         return;
       }
-      rec.challengeTx = hash;
-      this.db.putBatch(rec);
-      this.logger.warn('CHALLENGED output', { batchIndex: rec.batchIndex, bondWei: bond, l1TxHash: hash, l1Block: receipt.blockNumber });
     } catch (err) {
       const name = revertName(err);
       if (name === 'ChallengeWindowClosed' || name === 'OutputNotChallengeable') {
         rec.note = `cannot challenge: ${name}`;
         this.db.putBatch(rec);
-        this.logger.error('cannot challenge wrong output', { batchIndex: rec.batchIndex, reason: name });
+        this.logger.error('cannot challenge output', { batchIndex: rec.batchIndex, reason: name, falseChallenge });
         return;
       }
       throw err;
     }
+    rec.challengeTx = receipt.transactionHash;
+    if (falseChallenge) rec.note = 'FAULT_FALSE_CHALLENGE_BATCH drill: challenged although the output agrees';
+    this.db.putBatch(rec);
+    this.logger.warn(falseChallenge ? 'FALSE CHALLENGE (drill) of an agreeing output' : 'CHALLENGED output', {
+      batchIndex: rec.batchIndex,
+      bondWei: bond,
+      l1TxHash: receipt.transactionHash,
+      l1Block: receipt.blockNumber,
+      gasUsed: receipt.gasUsed,
+    });
+    const gameId = await this.games.gameIdOf(rec.batchIndex, receipt);
+    await this.games.track(gameId, rec.batchIndex, { falseChallenge, challengeReceipt: receipt, bondWei: bond });
   }
 
-  /** Hash of the L1 tx that emitted `OutputChallenged(batchIndex, ...)`, or null. */
+  /** Hash of the latest L1 tx that emitted `OutputChallenged(batchIndex, ...)`, or null. */
   private async findChallengeTx(batchIndex: bigint): Promise<Hex | null> {
     const event = outputOracleAbi().find((e) => e.type === 'event' && e.name === 'OutputChallenged') as AbiEvent;
     const logs = await this.publicClient.getLogs({
@@ -248,13 +273,13 @@ export class Challenger {
       fromBlock: this.addresses.deployedAtBlock,
       toBlock: 'latest',
     } as Parameters<PublicClient['getLogs']>[0]);
-    return logs[0]?.transactionHash ?? null;
+    return logs.at(-1)?.transactionHash ?? null;
   }
 
   /** Everything recorded, for `parallax_challengerStatus`. */
   status(): ChallengerStatus {
     return {
-      l2Head: dec(this.verifier.head.number),
+      l2Head: dec(this.chain.head.number),
       verdicts: this.db.batches().map((r) => ({
         batchIndex: Number(r.batchIndex),
         firstBlock: dec(r.firstBlock),
@@ -267,6 +292,7 @@ export class Challenger {
         ...(r.invalidReason === null ? {} : { invalidReason: r.invalidReason }),
         ...(r.note === null ? {} : { note: r.note }),
       })),
+      games: this.games.status(),
     };
   }
 
@@ -275,48 +301,11 @@ export class Challenger {
    * except `L1_RESET` when `onL1Reset` is set (the loop stops and calls it).
    */
   start(): void {
-    if (this.running) return;
-    this.running = true;
-    this.schedule(0);
+    this.loop.start();
   }
 
   /** Stops the loop, waiting for a tick in progress. */
   async stop(): Promise<void> {
-    this.running = false;
-    if (this.timer !== undefined) clearTimeout(this.timer);
-    this.timer = undefined;
-    await this.current;
+    await this.loop.stop();
   }
-
-  private schedule(ms: number): void {
-    if (!this.running) return;
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
-      this.current = this.tick().then(
-        () => {
-          this.failures = 0;
-          this.schedule(this.pollMs);
-        },
-        (err: unknown) => {
-          if (err instanceof ParallaxError && err.code === 'L1_RESET' && this.onL1Reset !== undefined) {
-            this.logger.error('L1 was reset under the challenger; stopping the loop', { err: err.message });
-            this.running = false;
-            this.onL1Reset();
-            return;
-          }
-          this.failures++;
-          const delay = Math.min(30_000, this.pollMs * 2 ** Math.min(this.failures, 10));
-          this.logger.error('challenger tick failed; retrying', { err: errMessage(err), failures: this.failures, retryInMs: delay });
-          this.schedule(delay);
-        },
-      );
-    }, ms);
-  }
-}
-
-/** Name of the custom error a contract call reverted with, if viem decoded one. */
-function revertName(err: unknown): string | undefined {
-  if (!(err instanceof BaseError)) return undefined;
-  const r = err.walk((e) => e instanceof ContractFunctionRevertedError);
-  return r instanceof ContractFunctionRevertedError ? r.data?.errorName : undefined;
 }

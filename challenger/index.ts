@@ -3,22 +3,24 @@
  * {@link startChallenger} opens (or resets) the challenger's database, and runs the loop and the
  * status server.
  */
-import { mkdirSync, rmSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import type { PublicClient, WalletClient } from 'viem';
-import { batchInboxAbi } from '../sequencer/l1/contracts.ts';
 import { devnetRollupConfig, type RollupConfig } from '../sequencer/chain/config.ts';
 import type { RollupAddresses } from '../sequencer/l1/contracts.ts';
 import { Challenger, type ChallengerStatus } from './challenger.ts';
 import { ChallengerDb } from './db.ts';
+import { L1Follower, openDerivedChain } from './derivation/index.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { startStatusServer, type StatusServer } from './status.ts';
-import { computeGenesis, Verifier } from './verify.ts';
 
 export type { ChallengerStatus, VerdictStatus } from './challenger.ts';
-export type { BatchRecord, Verdict } from './db.ts';
+export type { BatchRecord, GameRecord, MoveRecord, Verdict } from './db.ts';
 export { Challenger } from './challenger.ts';
+export { DEFAULT_PROVER_URL, GamePlayer, requestStepAttestation, type GameStatusJson, type StepAttestationJson } from './game.ts';
 export { DEFAULT_STATUS_PORT } from './status.ts';
+/** The derivation library (also used by prover-stub/). */
+export * from './derivation/index.ts';
 
 /** File name of the challenger's database inside the data dir. */
 export const CHALLENGER_DB_FILE = 'challenger.sqlite';
@@ -42,6 +44,10 @@ export interface StartChallengerOptions {
   rpcHost?: string;
   /** See `ChallengerOptions.onL1Reset`: the loop stopped because the L1 was reset. */
   onL1Reset?: () => void;
+  /** Prover-stub JSON-RPC URL for step attestations (default http://127.0.0.1:9547). */
+  proverUrl?: string;
+  /** Drill `FAULT_FALSE_CHALLENGE_BATCH`: challenge this agreeing batch and play dishonestly. */
+  falseChallengeBatch?: bigint;
   /** Run the loop (default true). With false, drive it with `handle.challenger.tick()`. */
   autoStart?: boolean;
   logger?: Logger;
@@ -63,77 +69,54 @@ export interface ChallengerHandle {
 /**
  * Opens the challenger's database for this deployment and starts it.
  *
- * The database records which deployment it was derived from (inbox and oracle addresses,
- * `deployedAtBlock` and that L1 block's hash, L1 chain id, L2 genesis hash). When any differs, or
- * the last batch it recorded is no longer in the inbox at the same L1 block (e.g. the in-memory
- * Hardhat L1 restarted and the contracts were redeployed, possibly at the same addresses), the
- * file is deleted and everything is re-derived from L1.
+ * The database records which deployment it was derived from (see `openDerivedChain`): when it
+ * belongs to another one, or to an older L1 history, it is deleted and everything is re-derived
+ * from L1.
  *
- * @throws the status server's listen error; database errors.
+ * @throws the status server's listen error; database errors; viem errors when L1 is unreachable.
  */
 export async function startChallenger(opts: StartChallengerOptions): Promise<ChallengerHandle> {
   const logger = opts.logger ?? consoleLogger();
   const config = opts.rollupConfig ?? devnetRollupConfig();
   mkdirSync(opts.dataDir, { recursive: true });
   const path = join(opts.dataDir, CHALLENGER_DB_FILE);
-
-  const open = async () => {
-    const stateDb = Verifier.openStateDb(path, config);
-    const db = new ChallengerDb(stateDb.sqlite);
-    const genesis = await computeGenesis(stateDb, config);
-    return { stateDb, db, genesis };
-  };
-  let { stateDb, db, genesis } = await open();
-  const deployBlockHash = (await opts.publicClient.getBlock({ blockNumber: opts.addresses.deployedAtBlock })).hash;
-  const identity = JSON.stringify({
-    batchInbox: opts.addresses.batchInbox.toLowerCase(),
-    outputOracle: opts.addresses.outputOracle.toLowerCase(),
-    deployedAtBlock: opts.addresses.deployedAtBlock.toString(),
-    deployBlockHash,
-    l1ChainId: opts.addresses.l1ChainId,
-    l2Genesis: genesis.hash,
-  });
-  const stored = db.getMeta('identity');
-  let wiped = false;
-  const stale = stored !== undefined && (stored !== identity || !(await lastBatchStillOnL1(opts.publicClient, opts.addresses, db)));
-  if (stale) {
-    logger.warn('database belongs to another L1 deployment, L1 history or genesis; wiping and re-deriving from L1', { path, stored, now: identity });
-    stateDb.close();
-    for (const suffix of ['', '-wal', '-shm']) rmSync(path + suffix, { force: true });
-    ({ stateDb, db, genesis } = await open());
-    wiped = true;
-  }
-  db.setMeta('identity', identity);
-
-  const verifier = await Verifier.open(stateDb, config, db);
-  const challenger = new Challenger({
-    publicClient: opts.publicClient,
-    walletClient: opts.walletClient,
-    addresses: opts.addresses,
-    verifier,
-    db,
-    deployBlockHash,
-    onL1Reset: opts.onL1Reset,
-    pollMs: opts.pollMs,
-    logger,
-  });
+  const { stateDb, chain, wiped, deployBlockHash } = await openDerivedChain({ publicClient: opts.publicClient, addresses: opts.addresses, path, config, logger });
+  let challenger: Challenger;
   let server: StatusServer | null = null;
-  if (opts.rpcPort !== undefined && opts.rpcPort !== null) {
-    try {
+  try {
+    const db = new ChallengerDb(stateDb.sqlite);
+    const follower = new L1Follower({ publicClient: opts.publicClient, addresses: opts.addresses, chain, deployBlockHash, logger });
+    challenger = new Challenger({
+      publicClient: opts.publicClient,
+      walletClient: opts.walletClient,
+      addresses: opts.addresses,
+      chain,
+      follower,
+      db,
+      proverUrl: opts.proverUrl,
+      falseChallengeBatch: opts.falseChallengeBatch,
+      onL1Reset: opts.onL1Reset,
+      pollMs: opts.pollMs,
+      logger,
+    });
+    if (opts.rpcPort !== undefined && opts.rpcPort !== null) {
       server = await startStatusServer({ port: opts.rpcPort, host: opts.rpcHost, getStatus: () => challenger.status() });
-    } catch (err) {
-      stateDb.close();
-      throw err;
     }
+  } catch (err) {
+    await chain.close();
+    stateDb.close();
+    throw err;
   }
   if (opts.autoStart ?? true) challenger.start();
   logger.info('challenger started', {
-    l2Head: verifier.head.number,
-    genesis: genesis.hash,
+    l2Head: chain.head.number,
+    genesis: chain.genesis.hash,
     inbox: opts.addresses.batchInbox,
     oracle: opts.addresses.outputOracle,
     account: opts.walletClient.account?.address,
     rpc: server?.url ?? null,
+    proverUrl: challenger.games.proverUrl,
+    ...(opts.falseChallengeBatch === undefined ? {} : { falseChallengeBatch: opts.falseChallengeBatch }),
   });
 
   let stopped = false;
@@ -147,23 +130,8 @@ export async function startChallenger(opts: StartChallengerOptions): Promise<Cha
       stopped = true;
       await challenger.stop();
       await server?.close();
-      await verifier.close();
+      await chain.close();
       stateDb.close();
     },
   };
-}
-
-/** Whether the last batch recorded in `db` is still in the inbox, appended in the same L1 block. */
-async function lastBatchStillOnL1(publicClient: PublicClient, a: RollupAddresses, db: ChallengerDb): Promise<boolean> {
-  const last = db.batches().at(-1);
-  if (last === undefined) return true;
-  const abi = batchInboxAbi();
-  const count = (await publicClient.readContract({ address: a.batchInbox, abi, functionName: 'batchCount' })) as bigint;
-  if (count <= last.batchIndex) return false;
-  const b = (await publicClient.readContract({ address: a.batchInbox, abi, functionName: 'getBatch', args: [last.batchIndex] })) as {
-    firstBlock: bigint;
-    lastBlock: bigint;
-    l1Block: bigint;
-  };
-  return b.l1Block === last.l1Block && b.firstBlock === last.firstBlock && b.lastBlock === last.lastBlock;
 }

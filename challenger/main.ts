@@ -7,6 +7,9 @@
  * - `CHALLENGER_PRIVATE_KEY` (default L1 dev account #3)
  * - `CHALLENGER_POLL_MS` (default 1000)
  * - `CHALLENGER_RPC_PORT` (default 9546; status server on 127.0.0.1)
+ * - `PROVER_RPC_URL` (default http://127.0.0.1:9547): the prover-stub, for step attestations
+ * - `FAULT_FALSE_CHALLENGE_BATCH` (drill, unset by default): challenge that batch although its
+ *   output agrees, disagree with every reveal, never step
  *
  * When the L1 is reset under it (the in-memory Hardhat L1 restarted), it stops, waits for the
  * addresses file again and restarts, which wipes its database and re-derives from L1.
@@ -18,7 +21,7 @@ import { createPublicClient, createWalletClient, http, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devPrivateKeys } from '../sequencer/chain/genesis.ts';
 import { readAddresses } from '../sequencer/l1/contracts.ts';
-import { startChallenger, type ChallengerHandle } from './index.ts';
+import { DEFAULT_PROVER_URL, startChallenger, type ChallengerHandle } from './index.ts';
 import { consoleLogger, errMessage } from './log.ts';
 import { DEFAULT_STATUS_PORT } from './status.ts';
 
@@ -29,10 +32,17 @@ const dataDir = env.DATA_DIR ?? './data';
 const key = (env.CHALLENGER_PRIVATE_KEY ?? devPrivateKeys(4)[3]!) as Hex;
 const pollMs = Number(env.CHALLENGER_POLL_MS ?? 1000);
 const rpcPort = Number(env.CHALLENGER_RPC_PORT ?? DEFAULT_STATUS_PORT);
+const proverUrl = env.PROVER_RPC_URL ?? DEFAULT_PROVER_URL;
 if (!Number.isFinite(pollMs) || pollMs <= 0 || !Number.isInteger(rpcPort) || rpcPort < 0 || rpcPort > 65535) {
   logger.error('bad CHALLENGER_POLL_MS or CHALLENGER_RPC_PORT', { pollMs: env.CHALLENGER_POLL_MS, rpcPort: env.CHALLENGER_RPC_PORT });
   process.exit(2);
 }
+const falseRaw = env.FAULT_FALSE_CHALLENGE_BATCH;
+if (falseRaw !== undefined && falseRaw !== '' && !/^(0|[1-9][0-9]*)$/.test(falseRaw)) {
+  logger.error('bad FAULT_FALSE_CHALLENGE_BATCH (want a batch index)', { value: falseRaw });
+  process.exit(2);
+}
+const falseChallengeBatch = falseRaw === undefined || falseRaw === '' ? undefined : BigInt(falseRaw);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let stopping = false;
@@ -68,6 +78,8 @@ while (!stopping) {
       dataDir,
       pollMs,
       rpcPort,
+      proverUrl,
+      falseChallengeBatch,
       logger,
       onL1Reset: () => {
         reset = true;

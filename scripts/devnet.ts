@@ -3,12 +3,16 @@
  *
  * 1. L1: a Hardhat node on 127.0.0.1:8545 (reused if one already answers there), output in
  *    DATA_DIR/l1.log. Hardhat's node keeps L1 state in memory: every start is a fresh L1.
- * 2. Compiles (offline solc) and deploys the rollup contracts; addresses go to
- *    DATA_DIR/addresses.json, which every other tool reads.
+ * 2. Compiles (offline solc) and deploys the rollup contracts (inbox, oracle, dispute game
+ *    manager, attestation verifier; genesis output root, GAME_CLOCK_SECONDS, SLASH_REWARD_PERCENT,
+ *    TREASURY_ADDRESS from the environment); addresses go to DATA_DIR/addresses.json, which every
+ *    other tool reads.
  * 3. The sequencer (L2 JSON-RPC on 127.0.0.1:9545, mempool, parallel executor, batcher,
  *    proposer) resuming from DATA_DIR/sequencer.sqlite; against a fresh L1 the batcher re-posts
  *    the L2 chain from block 1 (it reads the inbox's next block).
- * 4. The challenger (status JSON-RPC on 127.0.0.1:9546), deriving from L1 alone.
+ * 4. The prover-stub (`prover-stub/main.ts`, JSON-RPC `prover_attestStep` on 127.0.0.1:9547),
+ *    started after the deployment; both sides of a dispute game ask it for step attestations.
+ * 5. The challenger (status JSON-RPC on 127.0.0.1:9546), deriving from L1 alone.
  * Ctrl-C stops everything (challenger, sequencer, then L1). `--fresh` wipes DATA_DIR first.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
@@ -16,9 +20,11 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { createPublicClient, createWalletClient, http, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
+import { devnetRollupConfig } from '../sequencer/chain/config.ts';
+import { devnetGenesisOutputRoot } from '../sequencer/chain/genesis-output.ts';
 import { loadConfig } from '../sequencer/config.ts';
 import { compileContracts, deployRollupContracts, readAddresses, REPO_ROOT, writeAddresses } from '../sequencer/l1/contracts.ts';
-import { probeChainId, waitForRpc } from './lib/probe.ts';
+import { probeChainId, waitForHttp, waitForRpc } from './lib/probe.ts';
 import { Supervisor } from './lib/supervisor.ts';
 
 const { values: args } = parseArgs({
@@ -74,9 +80,16 @@ const transport = http(cfg.l1RpcUrl);
 const publicClient = createPublicClient({ transport, pollingInterval: 100 }) as PublicClient;
 let reuse = false;
 if (existsSync(addressesFile)) {
-  const prev = readAddresses(addressesFile);
-  const code = await publicClient.getCode({ address: prev.batchInbox }).catch(() => undefined);
-  reuse = code !== undefined && code !== '0x';
+  // A file from before the dispute game (no disputeGameManager) does not parse: redeploy.
+  const prev = (() => {
+    try {
+      return readAddresses(addressesFile);
+    } catch {
+      return undefined;
+    }
+  })();
+  const code = prev && (await publicClient.getCode({ address: prev.disputeGameManager }).catch(() => undefined));
+  reuse = code != null && code !== '0x';
 }
 if (!reuse) {
   await compileContracts();
@@ -88,14 +101,30 @@ if (!reuse) {
     challengeWindowSeconds: cfg.challengeWindowSeconds,
     proposerBondWei: cfg.proposerBondWei,
     challengerBondWei: cfg.challengerBondWei,
+    // Output root of L2 block 0 under the config sequencer/main.ts runs with.
+    genesisOutputRoot: await devnetGenesisOutputRoot(devnetRollupConfig({ chainId: cfg.l2ChainId, gasLimit: cfg.l2GasLimit })),
+    gameClockSeconds: cfg.gameClockSeconds,
+    slashRewardPercent: cfg.slashRewardPercent,
+    treasury: cfg.treasury,
   });
   writeAddresses(addressesFile, addresses);
-  console.log(`[devnet] deployed BatchInbox ${addresses.batchInbox}, OutputOracle ${addresses.outputOracle}`);
+  console.log(
+    `[devnet] deployed BatchInbox ${addresses.batchInbox}, OutputOracle ${addresses.outputOracle}, ` +
+      `DisputeGameManager ${addresses.disputeGameManager}, AttestationVerifier ${addresses.stepVerifier}`,
+  );
 } else {
   console.log(`[devnet] reusing contracts in ${addressesFile}`);
 }
 
-// 3-4. sequencer and challenger
+// 3. prover-stub (step attestations for both sides of a dispute game), sequencer, challenger
+const proverScript = join(REPO_ROOT, 'prover-stub/main.ts');
+const proverUrl = `http://127.0.0.1:${cfg.proverRpcPort}`;
+if (existsSync(proverScript)) {
+  sup.start({ name: 'prover', command: node, args: [proverScript], logFile: join(cfg.dataDir, 'prover.log') });
+  await waitForHttp(proverUrl, 60_000).catch((err: Error) => console.error(`[devnet] prover-stub: ${err.message}; see ${join(cfg.dataDir, 'prover.log')}`));
+} else {
+  console.error(`[devnet] ${proverScript} is missing: no prover-stub, dispute games cannot reach a step`);
+}
 sup.start({ name: 'sequencer', command: node, args: [join(REPO_ROOT, 'sequencer/main.ts')], logFile: join(cfg.dataDir, 'sequencer.log') });
 const l2Url = `http://${cfg.l2Host}:${cfg.l2Port}`;
 await waitForRpc(l2Url, 60_000);
@@ -107,6 +136,7 @@ console.log(`
   L1 JSON-RPC   ${cfg.l1RpcUrl} (chain 31337)
   L2 JSON-RPC   ${l2Url} (chain ${cfg.l2ChainId}; the 20 Hardhat dev accounts hold 10,000 ETH each)
   challenger    http://127.0.0.1:${cfg.challengerPort} (parallax_challengerStatus)
+  prover-stub   ${proverUrl} (prover_attestStep)
   data          ${cfg.dataDir}
   Ctrl-C stops everything; \`npm run demo\` sends a load.
 `);

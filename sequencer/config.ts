@@ -5,9 +5,10 @@
  */
 import { availableParallelism } from 'node:os';
 import { resolve } from 'node:path';
-import type { Hex } from 'viem';
+import { isAddress, type Hex } from 'viem';
 import { devPrivateKeys } from './chain/genesis.ts';
 import { ParallaxError } from './errors.ts';
+import { DEFAULT_GAME_CLOCK_SECONDS, DEFAULT_SLASH_REWARD_PERCENT, DEFAULT_TREASURY } from './l1/contracts.ts';
 
 export interface NodeConfig {
   /** Folder of SQLite files and addresses.json. */
@@ -28,6 +29,8 @@ export interface NodeConfig {
   /** Bytes of compressed batch data per L1 tx. */
   batchMaxBytes: number;
   proposeIntervalMs: number;
+  /** The proposer finalizes outputs whose challenge window has passed (`finalizeOutput`). */
+  finalizeOutputs: boolean;
   /** Seconds. */
   challengeWindowSeconds: bigint;
   /** Wei. */
@@ -38,8 +41,24 @@ export interface NodeConfig {
   sequencerKey: Hex;
   proposerKey: Hex;
   challengerKey: Hex;
-  /** Drill switch: batch index whose output the proposer posts wrong. */
+  /** Seconds: each side's clock in a dispute game (DisputeGameManager `clockSeconds`). */
+  gameClockSeconds: bigint;
+  /** Percent (0..100) of a slashed proposer bond credited to the winning challenger. */
+  slashRewardPercent: bigint;
+  /** L1 address credited the rest of a slashed bond (default 0x…dEaD: burnt). */
+  treasury: Hex;
+  /** JSON-RPC URL of the prover-stub (`prover_attestStep`). */
+  proverRpcUrl: string;
+  /** Port of the prover-stub's JSON-RPC server (the devnet starts it there). */
+  proverRpcPort: number;
+  /** Drill switch: batch index whose output the proposer posts wrong (one-shot). */
   faultBadRootBatch?: bigint;
+  /** Drill switch: L2 block number sealed with a wrong state root (one-shot). */
+  faultBadExecutionBlock?: bigint;
+  /** Drill switch: batch index whose data the batcher replaces by random bytes (one-shot). */
+  faultGarbageBatch?: bigint;
+  /** Drill switch: the proposer never moves in dispute games. */
+  faultLazyDefender: boolean;
   mempoolMaxPerSender: number;
   mempoolMaxTotal: number;
   /** Bytes. */
@@ -77,12 +96,30 @@ function key(env: Env, name: string, def: Hex): Hex {
   return v as Hex;
 }
 
+function optBig(env: Env, name: string): bigint | undefined {
+  const v = env[name];
+  return v === undefined || v === '' ? undefined : big(env, name, 0n);
+}
+
+function bool(env: Env, name: string): boolean {
+  const v = env[name];
+  if (v === undefined || v === '' || v === '0' || v === 'false') return false;
+  if (v === '1' || v === 'true') return true;
+  throw new ParallaxError('BAD_CONFIG', `${name} must be 0/1 (or true/false), got "${v}"`);
+}
+
 /** Reads the configuration from `env` (default `process.env`). */
 export function loadConfig(env: Env = process.env): NodeConfig {
   const keys = devPrivateKeys(4);
   const mode = env.EXECUTOR_MODE ?? 'parallel';
   if (mode !== 'parallel' && mode !== 'sequential') throw new ParallaxError('BAD_CONFIG', `EXECUTOR_MODE must be parallel or sequential, got "${mode}"`);
-  const fault = env.FAULT_BAD_ROOT_BATCH;
+  const proverRpcPort = int(env, 'PROVER_RPC_PORT', 9547);
+  const slashRewardPercent = big(env, 'SLASH_REWARD_PERCENT', DEFAULT_SLASH_REWARD_PERCENT);
+  if (slashRewardPercent > 100n) throw new ParallaxError('BAD_CONFIG', `SLASH_REWARD_PERCENT must be 0..100, got "${env.SLASH_REWARD_PERCENT}"`);
+  const treasury = env.TREASURY_ADDRESS;
+  if (treasury !== undefined && treasury !== '' && !isAddress(treasury)) throw new ParallaxError('BAD_CONFIG', `TREASURY_ADDRESS must be an address, got "${treasury}"`);
+  const gameClockSeconds = big(env, 'GAME_CLOCK_SECONDS', DEFAULT_GAME_CLOCK_SECONDS);
+  if (gameClockSeconds === 0n) throw new ParallaxError('BAD_CONFIG', 'GAME_CLOCK_SECONDS must be positive');
   return {
     dataDir: resolve(env.DATA_DIR ?? 'data'),
     l1RpcUrl: env.L1_RPC_URL ?? 'http://127.0.0.1:8545',
@@ -98,6 +135,7 @@ export function loadConfig(env: Env = process.env): NodeConfig {
     batchMaxBlocks: int(env, 'BATCH_MAX_BLOCKS', 64),
     batchMaxBytes: int(env, 'BATCH_MAX_BYTES', 120_000),
     proposeIntervalMs: int(env, 'PROPOSE_INTERVAL_MS', 2000),
+    finalizeOutputs: env.FINALIZE_OUTPUTS === undefined || env.FINALIZE_OUTPUTS === '' ? true : bool(env, 'FINALIZE_OUTPUTS'),
     challengeWindowSeconds: big(env, 'CHALLENGE_WINDOW_SECONDS', 120n),
     proposerBondWei: big(env, 'PROPOSER_BOND_WEI', 10n ** 18n),
     challengerBondWei: big(env, 'CHALLENGER_BOND_WEI', 5n * 10n ** 17n),
@@ -105,7 +143,15 @@ export function loadConfig(env: Env = process.env): NodeConfig {
     sequencerKey: key(env, 'SEQUENCER_PRIVATE_KEY', keys[1]!),
     proposerKey: key(env, 'PROPOSER_PRIVATE_KEY', keys[2]!),
     challengerKey: key(env, 'CHALLENGER_PRIVATE_KEY', keys[3]!),
-    faultBadRootBatch: fault === undefined || fault === '' ? undefined : big(env, 'FAULT_BAD_ROOT_BATCH', 0n),
+    gameClockSeconds,
+    slashRewardPercent,
+    treasury: treasury === undefined || treasury === '' ? DEFAULT_TREASURY : (treasury as Hex),
+    proverRpcUrl: env.PROVER_RPC_URL || `http://127.0.0.1:${proverRpcPort}`,
+    proverRpcPort,
+    faultBadRootBatch: optBig(env, 'FAULT_BAD_ROOT_BATCH'),
+    faultBadExecutionBlock: optBig(env, 'FAULT_BAD_EXECUTION_BLOCK'),
+    faultGarbageBatch: optBig(env, 'FAULT_GARBAGE_BATCH'),
+    faultLazyDefender: bool(env, 'FAULT_LAZY_DEFENDER'),
     mempoolMaxPerSender: int(env, 'MEMPOOL_MAX_PER_SENDER', 64),
     mempoolMaxTotal: int(env, 'MEMPOOL_MAX_TOTAL', 10_000),
     rpcMaxRequestBytes: int(env, 'RPC_MAX_REQUEST_BYTES', 5 * 1024 * 1024),

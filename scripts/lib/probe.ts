@@ -32,3 +32,26 @@ export async function waitForRpc(url: string, timeoutMs: number): Promise<bigint
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/**
+ * Waits until `url` answers an HTTP POST at all (any status): for JSON-RPC servers that do not
+ * implement `eth_chainId` (the prover-stub).
+ * @throws Error after `timeoutMs` ms.
+ */
+export async function waitForHttp(url: string, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    try {
+      await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'rpc_modules', params: [] }),
+        signal: AbortSignal.timeout(1000),
+      });
+      return;
+    } catch {
+      if (Date.now() > deadline) throw new Error(`${url} did not answer within ${timeoutMs} ms`);
+      await new Promise((r) => setTimeout(r, 200));
+    }
+  }
+}

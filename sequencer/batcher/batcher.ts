@@ -7,11 +7,13 @@
  * instance, it continues exactly where L1 stands. The contract enforces contiguity
  * (`NonContiguousBatch`), so a duplicate send fails instead of double-posting.
  */
+import { randomBytes } from 'node:crypto';
 import { bytesToHex, parseEventLogs, type Address, type Hex, type PublicClient, type WalletClient } from 'viem';
 import type { L2ChainReader } from '../chain/reader.ts';
 import { type BatchBlock, type BatchCompression, encodeBatch, MAX_DECOMPRESSED_BYTES, rlpSizeBound } from '../codec/batch.ts';
 import { ParallaxError } from '../errors.ts';
 import { batchInboxAbi } from '../l1/contracts.ts';
+import type { BatchChecker, CheckVerdict } from './check.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { PollLoop } from './loop.ts';
 
@@ -36,6 +38,19 @@ export interface BatcherOptions {
   minIntervalMs?: number;
   /** Batch compression (default: the codec's default, brotli). */
   compression?: BatchCompression;
+  /**
+   * Checks every posted batch with the derivation rule and applies D1 when it does not derive
+   * (see `check.ts`); the post and the check run under the checker's lock.
+   */
+  checker?: BatchChecker;
+  /** Runs the reading of the blocks to post without block production or rewrites in between. */
+  exclusive?: <T>(fn: () => Promise<T>) => Promise<T>;
+  /**
+   * Fault drill `FAULT_GARBAGE_BATCH`: for the batch that gets this inbox index, post random
+   * bytes (first byte 0xff, no valid version) of the real data's length instead of the data, with
+   * the right block range. One-shot.
+   */
+  faultGarbageBatch?: bigint;
   logger?: Logger;
 }
 
@@ -53,6 +68,10 @@ export interface PostedBatch {
   l1TxHash: Hex;
   /** L1 gas used by the `appendBatch` transaction. */
   gasUsed: bigint;
+  /** True when the fault drill posted garbage instead of the data. */
+  garbage?: boolean;
+  /** The post-check's verdict (when a checker is set). */
+  check?: CheckVerdict;
 }
 
 export class Batcher {
@@ -65,6 +84,9 @@ export class Batcher {
   readonly minIntervalMs: number;
   readonly compression: BatchCompression | undefined;
   readonly logger: Logger;
+  readonly checker: BatchChecker | undefined;
+  private readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
+  private faultGarbageBatch: bigint | undefined;
   private readonly loop: PollLoop;
   /** True when the last tick left sealed blocks unposted (hit a size or count limit). */
   private backlog = false;
@@ -80,6 +102,9 @@ export class Batcher {
     this.minIntervalMs = opts.minIntervalMs ?? 1_000;
     this.compression = opts.compression;
     this.logger = opts.logger ?? consoleLogger('batcher');
+    this.checker = opts.checker;
+    this.exclusive = opts.exclusive ?? ((fn) => fn());
+    this.faultGarbageBatch = opts.faultGarbageBatch;
     if (!(this.maxBlocksPerBatch >= 1) || !(this.maxBatchBytes >= 3)) {
       throw new ParallaxError('BAD_CONFIG', 'batcher: maxBlocksPerBatch must be >= 1 and maxBatchBytes >= 3');
     }
@@ -98,11 +123,67 @@ export class Batcher {
    *   `BATCH_TOO_LARGE` when a single block does not fit `maxBatchBytes`; `BATCH_REVERTED` when
    *   the L1 transaction reverted; viem errors for RPC failures and failed gas estimation (e.g.
    *   the inbox's `NotSequencer` / `NonContiguousBatch`).
+   *   With a checker, the batch is checked right after its receipt and D1 applied (see
+   *   `check.ts`) before the checker's lock is released.
    */
   async tick(): Promise<PostedBatch | null> {
+    if (this.checker === undefined) return this.postOne();
+    return this.checker.withLock(() => this.postOne());
+  }
+
+  private async postOne(): Promise<PostedBatch | null> {
     this.backlog = false;
     const abi = batchInboxAbi();
     const next = (await this.publicClient.readContract({ address: this.inbox, abi, functionName: 'nextBlock' })) as bigint;
+    const built = await this.exclusive(async () => this.build(next));
+    if (built === null) return null;
+    const { enc, count, lastBlock } = built;
+
+    let data = enc.data;
+    let garbage = false;
+    if (this.faultGarbageBatch !== undefined) {
+      const index = (await this.publicClient.readContract({ address: this.inbox, abi, functionName: 'batchCount' })) as bigint;
+      if (index === this.faultGarbageBatch) {
+        this.faultGarbageBatch = undefined;
+        garbage = true;
+        data = new Uint8Array(randomBytes(Math.max(enc.data.length, 3)));
+        data[0] = 0xff;
+        this.logger.error('FAULT DRILL: posting GARBAGE instead of the batch data (right range)', { batchIndex: index, firstBlock: next, lastBlock, bytes: data.length });
+      }
+    }
+
+    const account = this.walletClient.account!;
+    const hash = await this.walletClient.writeContract({
+      address: this.inbox,
+      abi,
+      functionName: 'appendBatch',
+      args: [next, lastBlock, bytesToHex(data)],
+      account,
+      chain: this.walletClient.chain ?? null,
+    });
+    const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
+    if (receipt.status !== 'success') {
+      throw new ParallaxError('BATCH_REVERTED', `batcher: appendBatch ${next}..${lastBlock} reverted (L1 tx ${hash})`);
+    }
+    const [ev] = parseEventLogs({ abi, logs: receipt.logs, eventName: 'BatchAppended' }) as unknown as Array<{ args: { batchIndex: bigint } }>;
+    if (ev === undefined) throw new ParallaxError('BATCH_REVERTED', `batcher: no BatchAppended event in L1 tx ${hash}`);
+    const posted: PostedBatch = {
+      batchIndex: ev.args.batchIndex,
+      firstBlock: next,
+      lastBlock,
+      rawBytes: enc.rawBytes,
+      compressedBytes: data.length,
+      l1TxHash: hash,
+      gasUsed: receipt.gasUsed,
+      ...(garbage ? { garbage } : {}),
+    };
+    this.logger.info('batch posted', { ...posted, blocks: count, l1Block: receipt.blockNumber });
+    if (this.checker !== undefined) posted.check = await this.checker.checkPosted(posted.batchIndex, next, lastBlock, data);
+    return posted;
+  }
+
+  /** Encodes the sealed blocks from `next` on (limits as {@link tick} says), or null when none. */
+  private build(next: bigint): { enc: ReturnType<typeof encodeBatch>; count: number; lastBlock: bigint } | null {
     const head = this.chain.headNumber();
     if (head < next) return null;
     let count = Number(head - next + 1n < BigInt(this.maxBlocksPerBatch) ? head - next + 1n : BigInt(this.maxBlocksPerBatch));
@@ -132,33 +213,7 @@ export class Batcher {
     }
     const lastBlock = next + BigInt(count - 1);
     this.backlog = lastBlock < head;
-
-    const account = this.walletClient.account!;
-    const hash = await this.walletClient.writeContract({
-      address: this.inbox,
-      abi,
-      functionName: 'appendBatch',
-      args: [next, lastBlock, bytesToHex(enc.data)],
-      account,
-      chain: this.walletClient.chain ?? null,
-    });
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') {
-      throw new ParallaxError('BATCH_REVERTED', `batcher: appendBatch ${next}..${lastBlock} reverted (L1 tx ${hash})`);
-    }
-    const [ev] = parseEventLogs({ abi, logs: receipt.logs, eventName: 'BatchAppended' }) as unknown as Array<{ args: { batchIndex: bigint } }>;
-    if (ev === undefined) throw new ParallaxError('BATCH_REVERTED', `batcher: no BatchAppended event in L1 tx ${hash}`);
-    const posted: PostedBatch = {
-      batchIndex: ev.args.batchIndex,
-      firstBlock: next,
-      lastBlock,
-      rawBytes: enc.rawBytes,
-      compressedBytes: enc.data.length,
-      l1TxHash: hash,
-      gasUsed: receipt.gasUsed,
-    };
-    this.logger.info('batch posted', { ...posted, blocks: count, l1Block: receipt.blockNumber });
-    return posted;
+    return { enc, count, lastBlock };
   }
 
   /**

@@ -11,7 +11,8 @@
 import { hexToBytes, type Hex } from 'viem';
 import { blockSize, childEnv, sealChild, type L2Header } from '../chain/header.ts';
 import type { RollupConfig } from '../chain/config.ts';
-import { InvalidTransactionError } from '../errors.ts';
+import { InvalidTransactionError, ParallaxError } from '../errors.ts';
+import { executeDroppingInvalid } from '../executor/drop-invalid.ts';
 import type { BlockExecutor, BlockResult } from '../executor/types.ts';
 import type { Mempool, PendingTx } from '../mempool/index.ts';
 import type { ChainStore } from '../store/chain-store.ts';
@@ -89,5 +90,39 @@ export class BlockBuilder {
       return header;
     }
     return undefined;
+  }
+
+  /**
+   * Re-executes one block from given data on top of the head and commits it: the block number
+   * is head + 1, `timestamp` and `txs` come from the original block (rollback) or from
+   * derivation rule D1 (empty blocks). Txs the executor rejects are dropped (rule D2,
+   * `executeDroppingInvalid`); the block is sealed with the rest. Txs it holds are removed from
+   * the mempool in the commit transaction. The `tamper` hook is not applied.
+   *
+   * @param timestamp unix seconds; must be above the head's.
+   * @param txs raw EIP-2718 txs in block order.
+   * @returns the sealed header and the dropped txs (with the executor's reason).
+   * @throws ParallaxError `BAD_TIMESTAMP` when `timestamp` is not above the head's; executor
+   *   errors other than `InvalidTransactionError`.
+   */
+  async replayBlock(timestamp: bigint, txs: Uint8Array[]): Promise<{ header: L2Header; dropped: Array<{ raw: Uint8Array; reason: string }> }> {
+    const { store, config, mempool, executor } = this.o;
+    const parent = store.header(store.headNumber())!;
+    if (timestamp <= parent.timestamp) {
+      throw new ParallaxError('BAD_TIMESTAMP', `replay: block ${parent.number + 1n} timestamp ${timestamp} is not after its parent's ${parent.timestamp}`);
+    }
+    const env = childEnv(config, parent, timestamp, store.ancestors(parent.number));
+    const { result, txs: kept, dropped } = await executeDroppingInvalid(executor, parent.stateRoot, env, txs);
+    const header = await sealChild(config, env, kept, result);
+    const size = blockSize(header, kept, config.chainId);
+    store.commitBlock(
+      { header, size, txs: kept.map((raw, i) => ({ raw, sender: result.receipts[i]!.from })), receipts: result.receipts, stats: result.stats },
+      () => {
+        this.o.onCommit?.();
+        mempool.removeIncluded(result.receipts.map((r) => r.hash));
+      },
+    );
+    this.o.onBlock?.(header, result);
+    return { header, dropped };
   }
 }

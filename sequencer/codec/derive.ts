@@ -1,6 +1,6 @@
 /**
  * The derivation rule: which L2 blocks one L1 batch contributes to the canonical L2 chain.
- * The sequencer (when replaying from L1) and the challenger apply exactly this function, so
+ * The sequencer (when replaying from L1), the challenger and the prover-stub apply exactly this, so
  * they agree on the chain that L1 data defines (OP Stack: specs/protocol/derivation.md, "Batch
  * Queue" checks, in a much simpler form: one batch per L1 call, no channels, no L1 origin).
  *
@@ -11,14 +11,15 @@
  * 3. the decoded blocks cover exactly the event's range `firstBlock..lastBlock`;
  * 4. timestamps strictly increase, starting above the parent's timestamp when it is given.
  *
- * An **invalid batch is skipped**: its range yields no blocks, the derived chain stays at its
- * parent. (The inbox forces later batches to continue after the skipped range, so under the
- * current rule they fail check 1 as well; a later issue defines how the chain recovers, and it
- * builds on this skip semantics.) Transactions that fail execution are not checked here; the
- * executor reports them (`InvalidTransactionError`), and callers treat the whole batch as invalid
- * in the same way.
+ * {@link deriveBatch} reports whether a batch is valid. What an invalid batch contributes is rule
+ * D1 of docs/dispute-game.md, applied by {@link deriveBlocks}: **empty blocks**, one per L2 block
+ * number of the event's range, each one second after its parent. (The inbox only accepts
+ * contiguous, non-empty ranges, so check 1 holds for every inbox batch once D1 is applied.)
+ * Transactions that fail execution are not checked here: rule D2 (`executor/drop-invalid.ts`)
+ * drops them from their block.
  */
 import { hexToBytes, isHex, type Hex } from 'viem';
+import { ParallaxError } from '../errors.ts';
 import { type BatchBlock, type BatchCompression, BatchDecodeError, decodeBatch } from './batch.ts';
 
 /** One batch as read from L1. */
@@ -50,7 +51,7 @@ export type DeriveResult =
  * Applies the derivation rule (module doc) to one batch.
  *
  * @returns `{ valid: true, blocks }` with the blocks to execute in order, or
- *   `{ valid: false, reason, message, blocks: [] }`: the batch is skipped.
+ *   `{ valid: false, reason, message, blocks: [] }` (see {@link deriveBlocks} for rule D1).
  * @throws nothing (malformed data is a `DECODE` verdict, not an exception).
  */
 export function deriveBatch(batch: L1Batch, ctx: DeriveContext): DeriveResult {
@@ -87,4 +88,52 @@ export function deriveBatch(batch: L1Batch, ctx: DeriveContext): DeriveResult {
     prev = b.timestamp;
   }
   return { valid: true, blocks, compression: decoded.compression, rawBytes: decoded.rawBytes };
+}
+
+/** The outcome of {@link deriveBlocks}: the blocks to execute, and why the data was rejected. */
+export interface DerivedBlocks {
+  /** Blocks `firstBlock..lastBlock`, in order: the decoded ones, or D1's empty blocks. */
+  blocks: BatchBlock[];
+  /** Null when the data was valid; otherwise the {@link deriveBatch} verdict (D1 applied). */
+  invalid: { reason: InvalidBatchReason; message: string } | null;
+}
+
+/**
+ * D1's empty blocks for the range `firstBlock..lastBlock`: no txs, timestamps
+ * `parentTimestamp + 1`, `+ 2`, ... (unix seconds).
+ */
+export function emptyBlocks(firstBlock: bigint, lastBlock: bigint, parentTimestamp: bigint): BatchBlock[] {
+  const out: BatchBlock[] = [];
+  for (let n = firstBlock, ts = parentTimestamp + 1n; n <= lastBlock; n++, ts++) out.push({ number: n, timestamp: ts, txs: [] });
+  return out;
+}
+
+/**
+ * The blocks one inbox batch contributes to the derived chain, rules D1 (docs/dispute-game.md):
+ * the decoded blocks when {@link deriveBatch} accepts the data, else {@link emptyBlocks} over the
+ * event's range. `data: null` means the data is unavailable (a `DECODE` verdict, message
+ * `unavailable`). Sequencer, challenger and prover call exactly this function.
+ *
+ * @param ctx `expectedFirstBlock` = derived head + 1, `parentTimestamp` = the head's timestamp.
+ * @throws ParallaxError `DERIVATION_GAP` when the event range does not start at
+ *   `expectedFirstBlock` or is empty (the inbox rejects such batches, so the caller's chain and
+ *   the inbox are out of step).
+ */
+export function deriveBlocks(
+  batch: { firstBlock: bigint; lastBlock: bigint; data: Uint8Array | Hex | null },
+  ctx: { expectedFirstBlock: bigint; parentTimestamp: bigint },
+  unavailable = 'data unavailable',
+): DerivedBlocks {
+  if (batch.firstBlock !== ctx.expectedFirstBlock || batch.lastBlock < batch.firstBlock) {
+    throw new ParallaxError(
+      'DERIVATION_GAP',
+      `batch range ${batch.firstBlock}..${batch.lastBlock} does not continue the derived chain at L2 block ${ctx.expectedFirstBlock}`,
+    );
+  }
+  const res: DeriveResult =
+    batch.data === null
+      ? { valid: false, reason: 'DECODE', message: unavailable, blocks: [] }
+      : deriveBatch({ firstBlock: batch.firstBlock, lastBlock: batch.lastBlock, data: batch.data }, ctx);
+  if (res.valid) return { blocks: res.blocks, invalid: null };
+  return { blocks: emptyBlocks(batch.firstBlock, batch.lastBlock, ctx.parentTimestamp), invalid: { reason: res.reason, message: res.message } };
 }

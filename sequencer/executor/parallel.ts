@@ -84,6 +84,7 @@ export class ParallelExecutor implements BlockExecutor {
       }
     });
     const senders = wire.map((w) => hex(publicToAddress(w.senderPubKey)));
+    const recoverMs = performance.now() - t0;
 
     const sm = await this.stateDb.stateManager(parentStateRoot);
     let root = parentStateRoot;
@@ -100,6 +101,7 @@ export class ParallelExecutor implements BlockExecutor {
     let rounds = 0;
     let reexecuted = 0;
     const pool = n > 0 ? this.getPool() : undefined;
+    const tExec = performance.now();
     while (pending.length > 0) {
       rounds++;
       if (rounds > 1) for (const g of pending) reexecuted += g.length;
@@ -113,6 +115,7 @@ export class ParallelExecutor implements BlockExecutor {
       pending = next.filter((g) => !done.has(g.join(',')));
     }
     const final = [...done.values()];
+    const execMs = performance.now() - tExec;
 
     // a tx that still fails is invalid: report the first one in block order
     const failures = final.filter((e) => e.result.failed !== undefined).map((e) => e.result.failed!);
@@ -137,6 +140,7 @@ export class ParallelExecutor implements BlockExecutor {
     }
 
     // 4. merge
+    const tMerge = performance.now();
     await applyGroups(
       sm,
       final.map((e) => e.result),
@@ -145,6 +149,7 @@ export class ParallelExecutor implements BlockExecutor {
     void explicitGroup;
     await applyWithdrawals(sm, env);
     const tRoot = performance.now();
+    const mergeMs = tRoot - tMerge;
     const stateRoot = bytesToHex(await sm.getStateRoot());
     this.stateDb.flush();
     const rootMs = performance.now() - tRoot;
@@ -166,6 +171,9 @@ export class ParallelExecutor implements BlockExecutor {
         workers: pool?.size ?? 0,
         ms: performance.now() - t0,
         rootMs,
+        recoverMs,
+        execMs,
+        mergeMs,
       },
     };
   }

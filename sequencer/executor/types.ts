@@ -95,6 +95,10 @@ export interface ExecutionStats {
   /** Wall-clock milliseconds: total, and the part spent computing the state root. */
   ms: number;
   rootMs: number;
+  /** Parallel only: milliseconds in sender recovery, worker rounds, and the merge. */
+  recoverMs?: number;
+  execMs?: number;
+  mergeMs?: number;
 }
 
 /** The outcome of executing one block. */

@@ -4,14 +4,13 @@
  * and the final values of what it wrote. It never writes state: the main thread merges.
  */
 import { parentPort } from 'node:worker_threads';
-import { createTxFromRLP } from '@ethereumjs/tx';
 import { Address } from '@ethereumjs/util';
 import { runTx, type VM } from '@ethereumjs/vm';
 import { hexToBytes } from 'viem';
 import { makeCommon } from '../chain/common.ts';
 import { StateDb } from '../state/state-db.ts';
 import { RecordingStateManager, hex } from './access.ts';
-import { shortMessage } from './decode.ts';
+import { decodeTx, shortMessage } from './decode.ts';
 import { envToBlock, makeVm } from './env.ts';
 import type { AccountWrite, GroupResult, RunMsg, WireTx, WorkerRequest, WorkerResponse } from './protocol.ts';
 import { toReceipt } from './receipts.ts';
@@ -81,7 +80,7 @@ async function runGroup(
   try {
     for (const index of group) {
       const wire = byIndex.get(index)!;
-      const tx = createTxFromRLP(wire.raw, { common: vm.common });
+      const tx = decodeTx(wire.raw, vm.common, index);
       (tx as unknown as { cache: { senderPubKey?: Uint8Array } }).cache.senderPubKey = wire.senderPubKey;
       sm.phase = 'pre';
       sm.explicitCoinbase = false;

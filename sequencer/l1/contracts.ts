@@ -1,7 +1,9 @@
 /**
- * Typed access to parallax's L1 contracts (`contracts/BatchInbox.sol`, `contracts/OutputOracle.sol`):
- * their ABIs and bytecode (read at runtime from Hardhat's artifacts), deployment through viem, and
- * the JSON file that records where they were deployed.
+ * Typed access to parallax's L1 contracts (`contracts/BatchInbox.sol`, `contracts/OutputOracle.sol`,
+ * `contracts/DisputeGameManager.sol`, `prover-stub/contracts/AttestationVerifier.sol`): their ABIs
+ * and bytecode (read at runtime from Hardhat's artifacts), deployment through viem, the JSON file
+ * that records where they were deployed, and the EIP-712 step attestation helpers of the dispute
+ * game (docs/dispute-game.md).
  *
  * The batcher, the proposer and the challenger import this module; it depends only on viem, node
  * built-ins and `sequencer/errors.ts`. Artifacts are built by `hardhat build`
@@ -22,12 +24,12 @@ import {
 } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { isAddress, isHex } from 'viem';
-import type { Abi, Address, Chain, Hex, PublicClient, WalletClient } from 'viem';
+import { encodeAbiParameters, getAddress, isAddress, isHex } from 'viem';
+import type { Abi, Address, Chain, Hex, PublicClient, TypedDataDefinition, WalletClient } from 'viem';
 import { ParallaxError } from '../errors.ts';
 
 /** Names of the contracts this module knows. */
-export type RollupContractName = 'BatchInbox' | 'OutputOracle';
+export type RollupContractName = 'BatchInbox' | 'OutputOracle' | 'DisputeGameManager' | 'AttestationVerifier';
 
 /** ABI and creation bytecode of one contract, as Hardhat wrote them. */
 export interface ContractArtifact {
@@ -40,6 +42,10 @@ export interface ContractArtifact {
 export interface RollupAddresses {
   batchInbox: Address;
   outputOracle: Address;
+  /** `DisputeGameManager`: games opened by `OutputOracle.challenge`. */
+  disputeGameManager: Address;
+  /** The manager's `IStepVerifier` (the prover stub's `AttestationVerifier`). */
+  stepVerifier: Address;
   /** EIP-155 chain id of the L1. */
   l1ChainId: number;
   /** L1 block of the `BatchInbox` deployment: the first block worth scanning for rollup events. */
@@ -53,15 +59,50 @@ export interface RollupAddresses {
  */
 export const OUTPUT_STATUS = { None: 0, Proposed: 1, Challenged: 2, Finalized: 3 } as const;
 
+/**
+ * `DisputeGameManager.GameStatus` values as the ABI returns them (`uint8`). Cancelled: the output
+ * was deleted underneath the game (an earlier output lost its game).
+ */
+export const GAME_STATUS = { None: 0, InProgress: 1, ChallengerWins: 2, DefenderWins: 3, Cancelled: 4 } as const;
+
+/** `DisputeGameManager.Turn` values (`uint8`): whose move it is. */
+export const TURN = { Defender: 0, Challenger: 1 } as const;
+
+/**
+ * Default treasury of `OutputOracle` (receives the non-challenger share of a slashed proposer
+ * bond): the conventional burn address 0x…dEaD, so on the devnet that share is effectively burnt
+ * (its credit can never be withdrawn).
+ */
+export const DEFAULT_TREASURY: Address = '0x000000000000000000000000000000000000dEaD';
+
+/** Default prover key of the `AttestationVerifier` allow list: L1 dev account #4 (Hardhat/anvil mnemonic). */
+export const DEFAULT_PROVER: Address = '0x15d34AAf54267DB7D7c367839AAf71A00a2C6A65';
+
+/** Default chess clock of each side of a dispute game, in seconds. */
+export const DEFAULT_GAME_CLOCK_SECONDS = 300n;
+
+/** Default challenger share of a slashed proposer bond, in percent. */
+export const DEFAULT_SLASH_REWARD_PERCENT = 50n;
+
 /** Absolute path of the repository root (this file is `<root>/sequencer/l1/contracts.ts`). */
 export const REPO_ROOT: string = fileURLToPath(new URL('../../', import.meta.url));
 
-const CONTRACT_NAMES: readonly RollupContractName[] = ['BatchInbox', 'OutputOracle'];
-const CONTRACTS_DIR = join(REPO_ROOT, 'contracts');
+/** Source folder (relative to the repository root) of each contract. */
+const SOURCE_DIR: Readonly<Record<RollupContractName, string>> = {
+  BatchInbox: 'contracts',
+  OutputOracle: 'contracts',
+  DisputeGameManager: 'contracts',
+  AttestationVerifier: 'prover-stub/contracts',
+};
+const CONTRACT_NAMES = Object.keys(SOURCE_DIR) as RollupContractName[];
+const SOURCE_DIRS = [...new Set(Object.values(SOURCE_DIR))].map((d) => join(REPO_ROOT, d));
 
-/** Path of the Hardhat artifact of `name`: `<root>/artifacts/contracts/<name>.sol/<name>.json`. */
+/**
+ * Path of the Hardhat artifact of `name`: `<root>/artifacts/<source folder>/<name>.sol/<name>.json`
+ * (source folder `contracts` or `prover-stub/contracts`).
+ */
 export function artifactPath(name: RollupContractName): string {
-  return join(REPO_ROOT, 'artifacts', 'contracts', `${name}.sol`, `${name}.json`);
+  return join(REPO_ROOT, 'artifacts', SOURCE_DIR[name] ?? 'contracts', `${name}.sol`, `${name}.json`);
 }
 
 const artifactCache = new Map<RollupContractName, ContractArtifact>();
@@ -70,7 +111,7 @@ const artifactCache = new Map<RollupContractName, ContractArtifact>();
  * Reads the ABI and creation bytecode of `name` from its Hardhat artifact (cached after the first
  * read).
  *
- * @param name `'BatchInbox'` or `'OutputOracle'`.
+ * @param name One of {@link RollupContractName}.
  * @returns The contract's ABI and creation bytecode (0x-hex).
  * @throws ParallaxError `UNKNOWN_CONTRACT` for any other name; `ARTIFACT_NOT_FOUND` when the
  *   artifact file is missing (run `npx hardhat build` or {@link compileContracts});
@@ -116,9 +157,26 @@ export function outputOracleAbi(): Abi {
   return loadArtifact('OutputOracle').abi;
 }
 
+/**
+ * ABI of `DisputeGameManager`, read from its artifact on first use.
+ * @throws ParallaxError as {@link loadArtifact}.
+ */
+export function disputeGameManagerAbi(): Abi {
+  return loadArtifact('DisputeGameManager').abi;
+}
+
+/**
+ * ABI of the prover stub's `AttestationVerifier` (an `IStepVerifier`), read from its artifact on
+ * first use.
+ * @throws ParallaxError as {@link loadArtifact}.
+ */
+export function attestationVerifierAbi(): Abi {
+  return loadArtifact('AttestationVerifier').abi;
+}
+
 /** Options of {@link deployRollupContracts}. */
 export interface DeployRollupOptions {
-  /** Deployer; must carry an `account` (it signs and pays for both deployments). */
+  /** Deployer; must carry an `account` (it signs and pays for every deployment and `initialize`). */
   wallet: WalletClient;
   /** Used to wait for receipts and read the chain id. */
   publicClient: PublicClient;
@@ -132,17 +190,37 @@ export interface DeployRollupOptions {
   proposerBondWei: bigint;
   /** Exact bond a challenger sends with `challenge`, in wei. */
   challengerBondWei: bigint;
+  /**
+   * Output root of L2 block 0 (`computeOutputRoot(genesis.stateRoot, genesis.hash)`): the agreed
+   * starting point of games on batch 0. Devnet: `devnetGenesisOutputRoot()`
+   * (`sequencer/chain/genesis-output.ts`).
+   */
+  genesisOutputRoot: Hex;
+  /** Receiver of the non-challenger share of slashed proposer bonds (default {@link DEFAULT_TREASURY}). */
+  treasury?: Address;
+  /** Challenger's share of a slashed proposer bond, percent 0..100 (default {@link DEFAULT_SLASH_REWARD_PERCENT}, 50). */
+  slashRewardPercent?: bigint;
+  /** Each side's chess clock in a dispute game, seconds (default {@link DEFAULT_GAME_CLOCK_SECONDS}, 300). */
+  gameClockSeconds?: bigint;
+  /** `AttestationVerifier` allow list (default `[DEFAULT_PROVER]`, L1 dev account #4). */
+  provers?: readonly Address[];
+  /** Signatures required per step, 1..provers.length (default 1). */
+  proverThreshold?: bigint;
 }
 
 /**
- * Deploys `BatchInbox(sequencer)` and then
- * `OutputOracle(inbox, proposer, challengeWindowSeconds, proposerBondWei, challengerBondWei)`,
- * waiting for each receipt.
+ * Deploys, waiting for each receipt: `BatchInbox(sequencer)`,
+ * `AttestationVerifier(provers, proverThreshold)`,
+ * `OutputOracle(inbox, proposer, challengeWindowSeconds, proposerBondWei, challengerBondWei,
+ * genesisOutputRoot, treasury, slashRewardPercent)`,
+ * `DisputeGameManager(oracle, inbox, verifier, gameClockSeconds)`, then calls
+ * `OutputOracle.initialize(manager)` (docs/dispute-game.md).
  *
- * @returns The two addresses, the L1 chain id and the L1 block of the inbox deployment.
+ * @returns The four addresses, the L1 chain id and the L1 block of the inbox deployment.
  * @throws ParallaxError `NO_ACCOUNT` when `wallet` has no account; `DEPLOY_FAILED` when a
- *   deployment reverts or yields no contract address; artifact errors as {@link loadArtifact};
- *   viem's errors for transport/RPC failures.
+ *   deployment or `initialize` reverts or a deployment yields no contract address; artifact
+ *   errors as {@link loadArtifact}; viem's errors for transport/RPC failures (including a revert
+ *   found while estimating gas, e.g. `InvalidThreshold`).
  */
 export async function deployRollupContracts(opts: DeployRollupOptions): Promise<RollupAddresses> {
   const { wallet, publicClient } = opts;
@@ -163,19 +241,138 @@ export async function deployRollupContracts(opts: DeployRollupOptions): Promise<
   };
 
   const inbox = await deploy('BatchInbox', [opts.sequencer]);
+  const verifier = await deploy('AttestationVerifier', [opts.provers ?? [DEFAULT_PROVER], opts.proverThreshold ?? 1n]);
   const oracle = await deploy('OutputOracle', [
     inbox.address,
     opts.proposer,
     opts.challengeWindowSeconds,
     opts.proposerBondWei,
     opts.challengerBondWei,
+    opts.genesisOutputRoot,
+    opts.treasury ?? DEFAULT_TREASURY,
+    opts.slashRewardPercent ?? DEFAULT_SLASH_REWARD_PERCENT,
   ]);
+  const manager = await deploy('DisputeGameManager', [
+    oracle.address,
+    inbox.address,
+    verifier.address,
+    opts.gameClockSeconds ?? DEFAULT_GAME_CLOCK_SECONDS,
+  ]);
+  const hash = await wallet.writeContract({
+    address: oracle.address,
+    abi: outputOracleAbi(),
+    functionName: 'initialize',
+    args: [manager.address],
+    account,
+    chain,
+  });
+  const receipt = await publicClient.waitForTransactionReceipt({ hash });
+  if (receipt.status !== 'success') {
+    throw new ParallaxError('DEPLOY_FAILED', `OutputOracle.initialize failed (tx ${hash})`);
+  }
   return {
     batchInbox: inbox.address,
     outputOracle: oracle.address,
+    disputeGameManager: manager.address,
+    stepVerifier: verifier.address,
     l1ChainId: await publicClient.getChainId(),
     deployedAtBlock: inbox.blockNumber,
   };
+}
+
+/** The EIP-712 types of the prover stub's step attestation (docs/dispute-game.md). */
+export const STEP_ATTESTATION_TYPES = {
+  StepAttestation: [
+    { name: 'preOutputRoot', type: 'bytes32' },
+    { name: 'batchDataHash', type: 'bytes32' },
+    { name: 'l2BlockNumber', type: 'uint64' },
+    { name: 'postOutputRoot', type: 'bytes32' },
+  ],
+} as const;
+
+/** One step attestation: executing L2 block `l2BlockNumber` on `preOutputRoot` yields `postOutputRoot`. */
+export interface StepAttestation {
+  /** Output root of block `l2BlockNumber - 1`. */
+  preOutputRoot: Hex;
+  /** keccak256 of the inbox batch bytes holding the block (`BatchInbox.Batch.dataHash`). */
+  batchDataHash: Hex;
+  /** The L2 block (uint64). */
+  l2BlockNumber: bigint;
+  /** Output root of block `l2BlockNumber`. */
+  postOutputRoot: Hex;
+}
+
+/** `signTypedData` parameters of a {@link StepAttestation}. */
+export type StepAttestationTypedData = TypedDataDefinition<typeof STEP_ATTESTATION_TYPES, 'StepAttestation'> & {
+  domain: { name: 'ParallaxProverStub'; version: '1'; chainId: number; verifyingContract: Address };
+};
+
+/**
+ * The EIP-712 typed data a prover signs for one step, for viem's `signTypedData`
+ * (`account.signTypedData(td)` or `wallet.signTypedData({ account, ...td })`). Domain:
+ * name "ParallaxProverStub", version "1", `chainId`, `verifyingContract = verifier`.
+ * Also callable with one object `{ chainId, verifyingContract, ...attestation }`.
+ *
+ * @param verifier Address of the `AttestationVerifier` (`RollupAddresses.stepVerifier`).
+ * @param chainId L1 chain id.
+ * @param a The attestation.
+ */
+export function stepAttestationTypedData(verifier: Address, chainId: number, a: StepAttestation): StepAttestationTypedData;
+export function stepAttestationTypedData(
+  a: StepAttestation & { chainId: number; verifyingContract: Address },
+): StepAttestationTypedData;
+export function stepAttestationTypedData(
+  first: Address | (StepAttestation & { chainId: number; verifyingContract: Address }),
+  chainIdArg?: number,
+  attestation?: StepAttestation,
+): StepAttestationTypedData {
+  const verifier = typeof first === 'string' ? first : first.verifyingContract;
+  const chainId = typeof first === 'string' ? chainIdArg : first.chainId;
+  const a = typeof first === 'string' ? attestation : first;
+  if (chainId === undefined || a === undefined) {
+    throw new ParallaxError('BAD_ARGUMENTS', 'stepAttestationTypedData(verifier, chainId, attestation)');
+  }
+  return {
+    domain: { name: 'ParallaxProverStub', version: '1', chainId, verifyingContract: verifier },
+    types: STEP_ATTESTATION_TYPES,
+    primaryType: 'StepAttestation',
+    message: {
+      preOutputRoot: a.preOutputRoot,
+      batchDataHash: a.batchDataHash,
+      l2BlockNumber: a.l2BlockNumber,
+      postOutputRoot: a.postOutputRoot,
+    },
+  };
+}
+
+/**
+ * Orders signatures by signer address, ascending, as `AttestationVerifier` requires.
+ *
+ * @param signed Each signature (65-byte 0x-hex) with the address that made it.
+ * @returns The signatures in ascending signer order.
+ * @throws ParallaxError `DUPLICATE_SIGNER` when two entries have the same signer (the verifier
+ *   counts a signer once and rejects repeats).
+ */
+export function sortSignaturesBySigner(signed: ReadonlyArray<{ signer: Address; signature: Hex }>): Hex[] {
+  const rows = signed.map((s) => ({ signer: getAddress(s.signer), key: BigInt(s.signer), signature: s.signature }));
+  rows.sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
+  for (let i = 1; i < rows.length; i++) {
+    if (rows[i]!.key === rows[i - 1]!.key) {
+      throw new ParallaxError('DUPLICATE_SIGNER', `two signatures by ${rows[i]!.signer}`);
+    }
+  }
+  return rows.map((r) => r.signature);
+}
+
+/**
+ * The `proof` argument of `DisputeGameManager.step` for `AttestationVerifier`:
+ * `abi.encode(bytes[] signatures)`.
+ *
+ * @param signatures 65-byte signatures, already sorted by signer ascending
+ *   ({@link sortSignaturesBySigner}); this function does not reorder them.
+ */
+export function encodeStepProof(signatures: readonly Hex[]): Hex {
+  return encodeAbiParameters([{ type: 'bytes[]' }], [signatures]);
 }
 
 /**
@@ -189,6 +386,8 @@ export function writeAddresses(file: string, a: RollupAddresses): void {
   const json = {
     batchInbox: a.batchInbox,
     outputOracle: a.outputOracle,
+    disputeGameManager: a.disputeGameManager,
+    stepVerifier: a.stepVerifier,
     l1ChainId: a.l1ChainId,
     deployedAtBlock: a.deployedAtBlock.toString(10),
   };
@@ -218,16 +417,20 @@ export function readAddresses(file: string): RollupAddresses {
   } catch (cause) {
     throw invalid('not JSON', cause);
   }
-  const { batchInbox, outputOracle, l1ChainId, deployedAtBlock } = json;
+  const { batchInbox, outputOracle, disputeGameManager, stepVerifier, l1ChainId, deployedAtBlock } = json;
   if (typeof batchInbox !== 'string' || !isAddress(batchInbox)) throw invalid('bad batchInbox');
   if (typeof outputOracle !== 'string' || !isAddress(outputOracle)) throw invalid('bad outputOracle');
+  if (typeof disputeGameManager !== 'string' || !isAddress(disputeGameManager)) {
+    throw invalid('bad or missing disputeGameManager (written before the dispute game? redeploy)');
+  }
+  if (typeof stepVerifier !== 'string' || !isAddress(stepVerifier)) throw invalid('bad or missing stepVerifier');
   if (typeof l1ChainId !== 'number' || !Number.isSafeInteger(l1ChainId) || l1ChainId <= 0) {
     throw invalid('bad l1ChainId');
   }
   if (typeof deployedAtBlock !== 'string' || !/^(0|[1-9][0-9]*)$/.test(deployedAtBlock)) {
     throw invalid('bad deployedAtBlock (want a decimal string)');
   }
-  return { batchInbox, outputOracle, l1ChainId, deployedAtBlock: BigInt(deployedAtBlock) };
+  return { batchInbox, outputOracle, disputeGameManager, stepVerifier, l1ChainId, deployedAtBlock: BigInt(deployedAtBlock) };
 }
 
 /** All `.sol` files under `dir`, recursively. */
@@ -242,11 +445,12 @@ function solidityFiles(dir: string): string[] {
 }
 
 /**
- * Whether the artifacts of both contracts exist and are at least as new as every `.sol` file
- * under `contracts/` (by modification time).
+ * Whether the artifacts of all {@link RollupContractName} contracts exist and are at least as new
+ * as every `.sol` file under `contracts/` and `prover-stub/contracts/` (by modification time).
  */
 export function artifactsAreFresh(): boolean {
-  const newestSource = Math.max(0, ...solidityFiles(CONTRACTS_DIR).map((f) => statSync(f).mtimeMs));
+  const sources = SOURCE_DIRS.filter((d) => existsSync(d)).flatMap((d) => solidityFiles(d));
+  const newestSource = Math.max(0, ...sources.map((f) => statSync(f).mtimeMs));
   return CONTRACT_NAMES.every((name) => {
     const file = artifactPath(name);
     return existsSync(file) && statSync(file).mtimeMs >= newestSource;

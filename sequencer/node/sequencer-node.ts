@@ -10,7 +10,7 @@ import { mkdirSync } from 'node:fs';
 import type { MerkleStateManager } from '@ethereumjs/statemanager';
 import { Address, setLengthLeft } from '@ethereumjs/util';
 import { bytesToHex, hexToBytes, pad, type Hex } from 'viem';
-import { makeCommon } from '../chain/common.ts';
+import { makeCommon, makeTxCommon } from '../chain/common.ts';
 import type { RollupConfig } from '../chain/config.ts';
 import { genesisHeader, nextBaseFee, type L2Header } from '../chain/header.ts';
 import { BlockBuilder } from '../builder/builder.ts';
@@ -23,6 +23,8 @@ import type { CallRequest, CallResult, LogFilter, RpcBackend, StoredBlock, Store
 import { openSqlite } from '../state/kv.ts';
 import { StateDb } from '../state/state-db.ts';
 import { ChainStore } from '../store/chain-store.ts';
+import { badExecutionTamper } from './faults.ts';
+import { applyReplay, planReplaceWithEmpty, planRollback, resumeReplay, type ReplayContext, type ReplayOutcome } from './rollback.ts';
 import { simulateCall } from './simulate.ts';
 
 export interface SequencerNodeOptions {
@@ -37,6 +39,8 @@ export interface SequencerNodeOptions {
   logger: Logger;
   /** Drill hook, see BlockBuilder `tamper`. */
   tamper?: (number: bigint, result: BlockResult) => Promise<BlockResult>;
+  /** Fault drill `FAULT_BAD_EXECUTION_BLOCK` (see `faults.ts`); ignored when `tamper` is set. */
+  faultBadExecutionBlock?: bigint;
 }
 
 /** Default priority fee suggestion, wei per gas (0.001 gwei, as OP Stack chains suggest ~1e6). */
@@ -52,7 +56,9 @@ export class SequencerNode implements RpcBackend {
   readonly builder: BlockBuilder;
   private readonly logger: Logger;
   private readonly blockTimeMs: number;
-  private head: { number: bigint; sm: Promise<MerkleStateManager> } | undefined;
+  private head: { number: bigint; root: Hex; sm: Promise<MerkleStateManager> } | undefined;
+  /** Serialises block production and chain rewrites (rollback, D1). */
+  private chainLock: Promise<void> = Promise.resolve();
   private running = false;
   private loop?: Promise<void>;
   private wake?: () => void;
@@ -73,7 +79,9 @@ export class SequencerNode implements RpcBackend {
       executor,
       mempool,
       stateNonce: async (a) => (await this.getAccount(a, store.headNumber())).nonce,
-      tamper: o.tamper,
+      tamper:
+        o.tamper ??
+        (o.faultBadExecutionBlock === undefined ? undefined : badExecutionTamper(stateDb, o.faultBadExecutionBlock, o.rollup.feeRecipient, o.logger)),
       logger: o.logger,
       onBlock: (h, r) => {
         const s = r.stats;
@@ -123,12 +131,13 @@ export class SequencerNode implements RpcBackend {
       blockGasLimit: o.rollup.gasLimit,
       maxPerSender: o.mempoolMaxPerSender,
       maxTotal: o.mempoolMaxTotal,
-      common,
+      common: makeTxCommon(o.rollup.chainId),
       getAccount: (a) => node!.getAccount(a, node!.headNumber()),
       nextBaseFee: () => node!.nextBaseFee(),
       store: new SqliteMempoolStore(sqlite),
     });
     node = new SequencerNode(o, stateDb, store, mempool, executor);
+    await resumeReplay(node.replayContext());
     const restored = await mempool.restoreFromStore();
     o.logger.info({ head: Number(store.headNumber()), mempool: restored.restored, dropped: restored.dropped.length }, 'sequencer state opened');
     return node;
@@ -149,7 +158,7 @@ export class SequencerNode implements RpcBackend {
         const started = Date.now();
         if (this.mempool.size() > 0) {
           try {
-            if ((await this.builder.buildOne()) !== undefined) await this.mempool.prune();
+            if ((await this.exclusive(() => this.builder.buildOne())) !== undefined) await this.mempool.prune();
           } catch (err) {
             this.logger.error({ err: (err as Error).stack }, 'block building failed');
           }
@@ -164,6 +173,71 @@ export class SequencerNode implements RpcBackend {
         });
       }
     })();
+  }
+
+  /**
+   * Runs `fn` while no block is being built and no other chain rewrite runs (block production
+   * waits). Callers reading several blocks that must be consistent (the batcher) use it too.
+   */
+  async exclusive<T>(fn: () => Promise<T> | T): Promise<T> {
+    const prev = this.chainLock;
+    let release!: () => void;
+    this.chainLock = new Promise<void>((r) => (release = r));
+    await prev;
+    try {
+      return await fn();
+    } finally {
+      release();
+    }
+  }
+
+  private replayContext(): ReplayContext {
+    return {
+      store: this.store,
+      builder: this.builder,
+      mempool: this.mempool,
+      logger: this.logger,
+      onTruncate: () => (this.head = undefined),
+    };
+  }
+
+  /**
+   * Rolls the chain back to block `l2Block` and re-executes every later block from its stored
+   * data (same txs and timestamps, in order) under rule D2; dropped txs return to the mempool
+   * (docs/dispute-game.md, "On OutputsDeleted"). Block production pauses meanwhile. A no-op when
+   * `l2Block` is the head. Crash-safe (see `rollback.ts`).
+   *
+   * @param l2Block the block to keep as the parent of the re-executed ones (0 = genesis).
+   * @returns what was re-executed, dropped and returned to the mempool.
+   * @throws ParallaxError `UNKNOWN_BLOCK` when `l2Block` is above the head or negative.
+   */
+  async rollbackTo(l2Block: bigint): Promise<ReplayOutcome> {
+    return this.exclusive(async () => {
+      const plan = planRollback(this.store, l2Block);
+      const out = await applyReplay(this.replayContext(), plan);
+      this.head = undefined;
+      await this.mempool.prune();
+      return out;
+    });
+  }
+
+  /**
+   * Rule D1 (docs/dispute-game.md): blocks `first..last` become empty blocks (timestamp
+   * parent + 1 each), their original txs go back to the mempool (re-validated), and the later
+   * local blocks are re-executed under D2. Block production pauses meanwhile. A no-op (returns
+   * undefined) when the range already holds D1's empty blocks.
+   *
+   * @throws ParallaxError `BAD_RANGE` unless `1 <= first <= last <= head`.
+   */
+  async replaceWithEmpty(first: bigint, last: bigint): Promise<ReplayOutcome | undefined> {
+    return this.exclusive(async () => {
+      const plan = planReplaceWithEmpty(this.store, first, last);
+      if (plan === undefined) return undefined;
+      const out = await applyReplay(this.replayContext(), plan);
+      this.head = undefined;
+      await this.mempool.prune();
+      return out;
+    });
   }
 
   /** Stops block production, the executor's workers and closes the database. */
@@ -181,7 +255,9 @@ export class SequencerNode implements RpcBackend {
     const header = this.store.header(blockNumber);
     if (header === undefined) throw new ParallaxError('UNKNOWN_BLOCK', `unknown block ${blockNumber}`, { rpcCode: -32000 });
     if (blockNumber === this.store.headNumber()) {
-      if (this.head?.number !== blockNumber) this.head = { number: blockNumber, sm: this.stateDb.stateManager(header.stateRoot) };
+      if (this.head?.number !== blockNumber || this.head.root !== header.stateRoot) {
+        this.head = { number: blockNumber, root: header.stateRoot, sm: this.stateDb.stateManager(header.stateRoot) };
+      }
       return this.head.sm;
     }
     return this.stateDb.stateManager(header.stateRoot);

@@ -92,6 +92,6 @@ export async function simulateCall(
     };
   } catch (err) {
     const msg = shortMessage(err);
-    throw new ParallaxError('CALL_FAILED', /balance/i.test(msg) ? 'insufficient funds for gas * price + value' : msg);
+    throw new ParallaxError('CALL_FAILED', /balance|enough funds/i.test(msg) ? 'insufficient funds for gas * price + value' : msg);
   }
 }

@@ -27,6 +27,14 @@ const json = (v: unknown) => JSON.stringify(v, (_k, x) => (typeof x === 'bigint'
 const unjson = <T>(s: string): T =>
   JSON.parse(s, (_k, x) => (typeof x === 'string' && /^-?\d+n$/.test(x) ? BigInt(x.slice(0, -1)) : x)) as T;
 
+/** A stored block as re-execution input (see {@link ChainStore.blocksAfter}). */
+export interface ReplayBlock {
+  number: bigint;
+  /** Unix seconds. */
+  timestamp: bigint;
+  txs: Array<{ raw: Hex; sender: Hex }>;
+}
+
 /** A block as the builder hands it to the store. */
 export interface SealedBlock {
   header: L2Header;
@@ -56,6 +64,11 @@ export class ChainStore implements L2ChainReader {
         'INSERT INTO logs (block_number, log_index, tx_hash, tx_index, address, topic0, topic1, topic2, topic3, topics, data) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
       ),
       txsOf: db.prepare<[number], { hash: string; raw: Buffer }>('SELECT hash, raw FROM txs WHERE block_number = ? ORDER BY idx'),
+      txsWithSender: db.prepare<[number], { raw: Buffer; sender: string }>('SELECT raw, sender FROM txs WHERE block_number = ? ORDER BY idx'),
+      delBlocks: db.prepare<[number]>('DELETE FROM blocks WHERE number > ?'),
+      delTxs: db.prepare<[number]>('DELETE FROM txs WHERE block_number > ?'),
+      delLogs: db.prepare<[number]>('DELETE FROM logs WHERE block_number > ?'),
+      delMeta: db.prepare<[string]>('DELETE FROM meta WHERE key = ?'),
       tx: db.prepare<[string], { hash: string; block_number: number; idx: number; raw: Buffer; sender: string; receipt: string; first_log: number }>(
         'SELECT * FROM txs WHERE hash = ?',
       ),
@@ -189,6 +202,42 @@ export class ChainStore implements L2ChainReader {
     })();
     this.head = h.number;
     this.headerCache.set(h.number, h);
+  }
+
+  /**
+   * The blocks after `n` (`n+1 .. head`) as re-execution input: each block's number, timestamp
+   * (unix seconds) and its txs (raw EIP-2718 bytes and sender) in block order.
+   */
+  blocksAfter(n: bigint): ReplayBlock[] {
+    const out: ReplayBlock[] = [];
+    for (let i = n + 1n; i <= this.head; i++) {
+      const h = this.header(i)!;
+      const txs = this.stmt.txsWithSender.all(Number(i)).map((r) => ({ raw: bytesToHex(r.raw), sender: r.sender as Hex }));
+      out.push({ number: i, timestamp: h.timestamp, txs });
+    }
+    return out;
+  }
+
+  /**
+   * Deletes every block after `n` with its txs, receipts and logs, in one SQLite transaction;
+   * `alsoInTx` runs inside the same transaction (e.g. record the replay plan). State trie nodes
+   * are content-addressed and stay.
+   * @throws Error if `n` is negative or above the head.
+   */
+  truncateAfter(n: bigint, alsoInTx: () => void = () => {}): void {
+    if (n < 0n || n > this.head) throw new Error(`truncateAfter: block ${n} is not in the chain (head ${this.head})`);
+    this.db.transaction(() => {
+      alsoInTx();
+      this.stmt.delLogs.run(Number(n));
+      this.stmt.delTxs.run(Number(n));
+      this.stmt.delBlocks.run(Number(n));
+    })();
+    for (const k of [...this.headerCache.keys()]) if (k > n) this.headerCache.delete(k);
+    this.head = n;
+  }
+
+  deleteMeta(key: string): void {
+    this.stmt.delMeta.run(key);
   }
 
   getMeta(key: string): string | undefined {

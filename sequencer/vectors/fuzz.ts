@@ -12,6 +12,8 @@
  * SELFDESTRUCT in the creating tx (EIP-6780), a pre-existing SELFDESTRUCT contract, transient
  * storage, and a router making nested CALL/DELEGATECALL/STATICCALL and recursive calls),
  * contract-creation txs, and a few invalid blocks (nonce gap, insufficient funds, block gas limit).
+ * Blocks alternate between a `contended` and a `sparse` (mostly independent txs) profile.
+ * {@link SCENARIOS} adds hand-written blocks for cases random blocks hit rarely or never.
  *
  * Everything is a pure function of the seed: `FUZZ_SEED=S FUZZ_BLOCKS=N` reproduces a run.
  */
@@ -77,10 +79,6 @@ export class Rng {
     let s = '0x';
     for (let i = 0; i < n; i++) s += this.int(256).toString(16).padStart(2, '0');
     return s as Hex;
-  }
-  /** bigint in [0, max). */
-  bigint(max: bigint): bigint {
-    return BigInt(this.bytes(32)) % max;
   }
 }
 
@@ -245,7 +243,8 @@ export const FUZZ_CODE: Record<keyof typeof FUZZ_CONTRACTS, Hex> = {
   transient: assemble(['PUSH0', 'TLOAD', 1, 'ADD', 'DUP1', 'PUSH0', 'TSTORE', 'CALLER', 'SSTORE', 'STOP']),
   // calldata word0 bits: 0 counter, 1 perCaller, 2 reader, 3 reverter, 4 burner (30k gas),
   // 5 factory (words 1..3 forwarded, value CALLVALUE), 6 DELEGATECALL perCaller, 7 STATICCALL
-  // reader (fails: SSTORE), 8 transient twice; word0 >> 9 non-zero: CALL self with it.
+  // reader with 50k gas (fails at its SSTORE, consuming that gas), 8 transient twice; word0 >> 9 non-zero: CALL self with it (and
+  // words 1..3, the salt plus one).
   // Logs the success bits (LOG1, topic word0).
   router: assemble([
     'CALLER', 0x700, 'MSTORE', // reader's BALANCE target: the caller
@@ -256,14 +255,17 @@ export const FUZZ_CODE: Record<keyof typeof FUZZ_CONTRACTS, Hex> = {
     ...ifBit(4, [...call([30000], [BigInt(caddr(5))], ['PUSH0'], 0, 0), ...recordSuccess]),
     ...ifBit(5, [96, 32, 0x400, 'CALLDATACOPY', ...call(['GAS'], [BigInt(caddr(6))], ['CALLVALUE'], 0x400, 96), ...recordSuccess]),
     ...ifBit(6, ['PUSH0', 'PUSH0', 'PUSH0', 'PUSH0', BigInt(caddr(2)), 'GAS', 'DELEGATECALL', ...recordSuccess]),
-    ...ifBit(7, ['PUSH0', 'PUSH0', 64, 0x700, BigInt(caddr(3)), 'GAS', 'STATICCALL', ...recordSuccess]),
+    ...ifBit(7, ['PUSH0', 'PUSH0', 64, 0x700, BigInt(caddr(3)), 50000, 'STATICCALL', ...recordSuccess]),
     ...ifBit(8, [
       ...call(['GAS'], [BigInt(caddr(8))], ['PUSH0'], 0, 0), ...recordSuccess,
       ...call(['GAS'], [BigInt(caddr(8))], ['PUSH0'], 0, 0), ...recordSuccess,
     ]),
     'PUSH0', 'CALLDATALOAD', 9, 'SHR', 'ISZERO', { ref: 'norec' }, 'JUMPI',
     'PUSH0', 'CALLDATALOAD', 9, 'SHR', 0x500, 'MSTORE',
-    ...call(['GAS'], ['ADDRESS'], ['PUSH0'], 0x500, 32), ...recordSuccess,
+    1, 32, 'CALLDATALOAD', 'ADD', 0x520, 'MSTORE', // next level: salt + 1 (no CREATE2 collision with this level)
+    64, 'CALLDATALOAD', 0x540, 'MSTORE',
+    96, 'CALLDATALOAD', 0x560, 'MSTORE',
+    ...call(['GAS'], ['ADDRESS'], ['PUSH0'], 0x500, 128), ...recordSuccess,
     { label: 'norec' },
     'PUSH0', 'CALLDATALOAD', 32, 0x600, 'LOG1',
     'STOP',
@@ -303,10 +305,20 @@ export type TxKind =
   | 'transfer' | 'selfTransfer' | 'toCoinbase' | 'toFresh' | 'counter' | 'perCaller' | 'reader'
   | 'reverter' | 'burner' | 'factory' | 'oldSelfdestruct' | 'transient' | 'router' | 'create';
 
-/** Relative frequency of each tx kind. */
-export const TX_WEIGHTS: Readonly<Record<TxKind, number>> = {
-  transfer: 14, selfTransfer: 3, toCoinbase: 4, toFresh: 5, counter: 10, perCaller: 8, reader: 6,
-  reverter: 4, burner: 3, factory: 6, oldSelfdestruct: 3, transient: 3, router: 10, create: 2,
+/**
+ * Relative frequency of each tx kind, per block profile: `contended` blocks mostly conflict
+ * (shared slots, nested calls, hot senders); `sparse` blocks are mostly independent txs with the
+ * odd conflict or explicit coinbase access among them (many groups for a parallel executor).
+ */
+export const TX_WEIGHTS: Readonly<Record<'contended' | 'sparse', Readonly<Record<TxKind, number>>>> = {
+  contended: {
+    transfer: 14, selfTransfer: 3, toCoinbase: 4, toFresh: 5, counter: 10, perCaller: 8, reader: 6,
+    reverter: 4, burner: 3, factory: 6, oldSelfdestruct: 3, transient: 3, router: 10, create: 2,
+  },
+  sparse: {
+    transfer: 1, selfTransfer: 6, toCoinbase: 0.5, toFresh: 2, counter: 0.5, perCaller: 6, reader: 0.5,
+    reverter: 1.5, burner: 1, factory: 0.3, oldSelfdestruct: 0.3, transient: 3, router: 0.2, create: 1,
+  },
 };
 
 /** How a generated block is meant to be rejected, if it is. */
@@ -317,8 +329,20 @@ export interface GeneratedBlock {
   txs: Uint8Array[];
   /** Kind of each tx (for messages). */
   kinds: string[];
-  /** Set when the block contains a tx that must make executors reject it. */
-  invalid?: InvalidKind;
+  /** Set when the block contains a tx that must make executors reject it (an {@link InvalidKind} or a scenario's words). */
+  invalid?: string;
+  /** Workload profile or scenario name (for messages). */
+  profile: string;
+}
+
+/** Where a differential run gets its blocks: the seeded generator, or a scripted scenario. */
+export interface BlockSource {
+  /** The next block, or undefined when the source is exhausted. */
+  nextBlock(): Promise<GeneratedBlock | undefined>;
+  /** The executors accepted the last block; `blockHash` is its (synthetic) hash. */
+  commit(blockHash: Hex): void;
+  /** The executors rejected the last block. */
+  discard(): void;
 }
 
 export interface WorkloadOptions {
@@ -346,7 +370,7 @@ const word = (v: bigint | Hex): Hex => padHex(typeof v === 'bigint' ? numberToHe
  * Produces blocks from a seed. Nonces advance only through {@link commit} (after the executors
  * accepted the block), so a rejected block leaves the generator where it was.
  */
-export class WorkloadGenerator {
+export class WorkloadGenerator implements BlockSource {
   readonly rng: Rng;
   readonly opts: WorkloadOptions;
   private readonly nonces = new Map<Hex, bigint>();
@@ -382,15 +406,17 @@ export class WorkloadGenerator {
     const invalid: InvalidKind | undefined = rng.chance(this.opts.invalidRate)
       ? rng.pick(['nonce-gap', 'insufficient-funds', 'block-gas', 'block-gas-then-nonce-gap'] as const)
       : undefined;
-    const sizeClass = rng.weighted({ empty: 4, small: 30, medium: 50, large: 16 });
-    let count: number = sizeClass === 'empty' ? 0 : sizeClass === 'small' ? rng.range(1, 5) : sizeClass === 'medium' ? rng.range(6, 30) : rng.range(31, this.opts.maxTxs);
+    const sizeClass = rng.weighted({ empty: 4, small: 30, medium: 56, large: 10 });
+    let count: number = sizeClass === 'empty' ? 0 : sizeClass === 'small' ? rng.range(1, 5) : sizeClass === 'medium' ? rng.range(6, 20) : rng.range(21, this.opts.maxTxs);
+    const profile = rng.chance(0.5) ? 'contended' : 'sparse';
+    const weights = TX_WEIGHTS[profile];
     if (invalid !== undefined) count = Math.max(count, 3);
     let gasSum = 0n;
     const nonces = new Map(this.nonces);
     const txs: Uint8Array[] = [];
     const kinds: string[] = [];
-    // A few "hot" senders per block so that same-sender chains are common.
-    const hot = [rng.pick(FUZZ_SENDERS), rng.pick(FUZZ_SENDERS)];
+    // A few "hot" senders per contended block so that same-sender chains are common.
+    const hot = profile === 'contended' ? [rng.pick(FUZZ_SENDERS), rng.pick(FUZZ_SENDERS)] : FUZZ_SENDERS;
     // Index of the deliberately invalid tx; a block-gas violation needs gas used before it (> 0).
     const badAt = invalid === undefined ? -1 : invalid.startsWith('block-gas') ? rng.range(1, count - 1) : rng.int(count);
     const gasLimit = this.opts.gasLimit;
@@ -414,7 +440,7 @@ export class WorkloadGenerator {
     };
     for (let i = 0; i < count; i++) {
       const sender = rng.chance(this.opts.coinbaseSenderRate) ? FUZZ_COINBASE_ACCOUNT : rng.chance(0.4) ? rng.pick(hot) : rng.pick(FUZZ_SENDERS);
-      const plan = this.plan(rng.weighted(TX_WEIGHTS), sender);
+      const plan = this.plan(rng.weighted(weights), sender);
       const nonce = nonces.get(sender.address) ?? 0n;
       if (i !== badAt) {
         if (gasSum + plan.gas > gasLimit) continue;
@@ -445,7 +471,7 @@ export class WorkloadGenerator {
       parentHash: this.hashes.at(-1)?.[1] ?? keccak256('0x00'),
       blockHashes: [...this.hashes],
     };
-    return { env, txs, kinds, invalid };
+    return { env, txs, kinds, invalid, profile };
   }
 
   private plan(kind: TxKind, sender: PrivateKeyAccount): TxPlan {
@@ -454,7 +480,10 @@ export class WorkloadGenerator {
     const value = (): bigint => rng.pick([0n, 0n, 1n, GWEI, ETH / 1000n, ETH]);
     const someone = (): Hex => rng.pick([...FUZZ_SENDERS.map((a) => a.address), FUZZ_COINBASE, ...FUZZ_FRESH]);
     const beneficiary = (): Hex => rng.pick(['0x0', FUZZ_COINBASE, sender.address, someone(), c.factory, c.oldSelfdestruct] as Hex[]);
-    const factoryArgs = (): Hex => concatHex([word(BigInt(rng.int(4))), word(BigInt(rng.int(6))), word(beneficiary())]);
+    // Salts: mostly fresh; 1 in 5 from a small set, so CREATE2 collisions (which consume all the
+    // gas given to CREATE2) and re-creation after a same-tx SELFDESTRUCT also happen.
+    const salt = (): bigint => (rng.chance(0.2) ? BigInt(rng.int(4)) : BigInt(rng.int(2 ** 31)));
+    const factoryArgs = (): Hex => concatHex([word(BigInt(rng.int(4))), word(salt()), word(beneficiary())]);
     switch (kind) {
       case 'transfer':
         return { kind, to: rng.pick(FUZZ_SENDERS).address, value: value() + 1n, data: '0x', gas: 21_000n };
@@ -550,8 +579,14 @@ export async function diffStates(dbA: StateDb, rootA: Hex, dbB: StateDb, rootB: 
 // The differential run
 
 export interface DifferentialOptions {
+  /** Seed of the generated workload (also printed on a mismatch). */
   seed: number;
+  /** Blocks to run (a scripted `source` may end earlier). */
   blocks: number;
+  /** Block source (default: a {@link WorkloadGenerator} for `seed` and `workload`). */
+  source?: BlockSource;
+  /** Genesis allocation (default {@link fuzzGenesis}). */
+  genesis?: GenesisAlloc;
   /** Reference executor (sequential). */
   makeA: (db: StateDb) => BlockExecutor;
   /** Executor under test. */
@@ -589,27 +624,32 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
   const dbB = StateDb.open(join(dir, 'b.sqlite'), common);
   const exA = opts.makeA(dbA);
   const exB = opts.makeB(dbB);
-  const gen = new WorkloadGenerator(opts.seed, opts.workload);
+  const gen = opts.source ?? new WorkloadGenerator(opts.seed, opts.workload);
   const stats: DifferentialStats = { blocks: 0, txs: 0, invalidBlocks: 0, groups: 0, reexecuted: 0 };
   const created = new Set<Hex>();
   try {
-    const genesis = fuzzGenesis();
+    const genesis = opts.genesis ?? fuzzGenesis();
     let rootA = await dbA.applyGenesis(genesis);
     let rootB = await dbB.applyGenesis(genesis);
     const fail = (block: bigint, field: string, a: string, b: string, more: string[] = [], blk?: GeneratedBlock): DifferentialOutcome => ({
       ok: false, seed: opts.seed, block, field, a, b,
       message: [
-        `differential mismatch, seed ${opts.seed}, block ${block}${blk ? ` (${blk.txs.length} txs${blk.invalid ? `, made invalid: ${blk.invalid}` : ''})` : ''}: ${field}`,
+        `differential mismatch, seed ${opts.seed}, block ${block}${blk ? ` (${blk.profile}, ${blk.txs.length} txs${blk.invalid ? `, made invalid: ${blk.invalid}` : ''})` : ''}: ${field}`,
         `  ${la}: ${a}`,
         `  ${lb}: ${b}`,
         ...more,
         ...(blk ? [`  txs: ${blk.kinds.map((k, i) => `${i}:${k}`).join(' ')}`] : []),
-        `  reproduce: FUZZ_SEED=${opts.seed} FUZZ_BLOCKS=${block}`,
+        opts.source !== undefined
+          ? `  scenario block ${block}`
+          : opts.workload === undefined
+            ? `  reproduce: FUZZ_SEED=${opts.seed} FUZZ_BLOCKS=${block}`
+            : `  reproduce: runDifferential({ seed: ${opts.seed}, blocks: ${block}, workload: ${JSON.stringify(opts.workload, (_k, v) => (typeof v === 'bigint' ? `${v}n` : v))} })`,
       ].join('\n'),
     });
     if (rootA !== rootB) return fail(0n, 'genesis stateRoot', rootA, rootB);
     for (let i = 0; i < opts.blocks; i++) {
       const blk = await gen.nextBlock();
+      if (blk === undefined) break;
       const n = blk.env.number;
       const [ra, rb] = await Promise.allSettled([exA.executeBlock(rootA, blk.env, blk.txs), exB.executeBlock(rootB, blk.env, blk.txs)]);
       const err = (r: PromiseRejectedResult): string => {
@@ -657,3 +697,145 @@ export async function runDifferential(opts: DifferentialOptions): Promise<Differ
     rmSync(dir, { recursive: true, force: true });
   }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Directed scenarios: hand-written blocks for cases random blocks hit rarely or never
+
+/** A fixed list of blocks as a {@link BlockSource} (blocks are numbered by the caller). */
+export class ScriptedSource implements BlockSource {
+  private readonly blocks: GeneratedBlock[];
+  private next = 0;
+  constructor(blocks: GeneratedBlock[]) {
+    this.blocks = blocks;
+  }
+  async nextBlock(): Promise<GeneratedBlock | undefined> {
+    return this.blocks[this.next++];
+  }
+  commit(): void {}
+  discard(): void {}
+}
+
+/** A hand-written differential case: its genesis and blocks. */
+export interface Scenario {
+  name: string;
+  genesis: GenesisAlloc;
+  blocks(): Promise<GeneratedBlock[]>;
+}
+
+const scenarioKey = (tag: number): Hex => padHex(numberToHex(0x5ce0000 + tag), { size: 32 });
+
+function scenarioEnv(number: bigint, coinbase: Hex, gasLimit = 30_000_000n): BlockEnv {
+  return {
+    number,
+    timestamp: 1_700_000_000n + number,
+    coinbase,
+    gasLimit,
+    baseFeePerGas: 7n,
+    prevRandao: keccak256(toHex(number)),
+    parentHash: keccak256(toHex(number - 1n)),
+    blockHashes: [],
+  };
+}
+
+async function sign(
+  from: PrivateKeyAccount,
+  nonce: number,
+  f: { to?: Hex; value?: bigint; data?: Hex; gas?: bigint; tip?: bigint; maxFee?: bigint },
+): Promise<Uint8Array> {
+  const tip = f.tip ?? GWEI;
+  return hexToBytes(
+    await from.signTransaction({
+      chainId: Number(FUZZ_CHAIN_ID), type: 'eip1559', nonce, to: f.to, value: f.value ?? 0n, data: f.data,
+      gas: f.gas ?? 21_000n, maxPriorityFeePerGas: tip, maxFeePerGas: f.maxFee ?? 7n + tip,
+    }),
+  );
+}
+
+/**
+ * Directed scenarios. Each is run sequential vs parallel like the random workload.
+ * - `coinbase-spends-fees-of-the-block`: the coinbase starts empty and sends a tx paid with the
+ *   tips of the earlier txs of the same block (valid sequentially).
+ * - `coinbase-spends-value-received-in-the-block`: the same, paid by a transfer to it.
+ * - `block-gas-violation-before-bad-nonce`: rejected at the first offending tx in block order.
+ * - `zero-tip-absent-coinbase`: no tips, coinbase never existed: it must not be created
+ *   (EIP-161), also when a tx reads BALANCE(COINBASE).
+ * - `coinbase-balance-read-among-independent-txs`: BALANCE(COINBASE) in the middle of
+ *   independent tipping txs, then more of them.
+ */
+export const SCENARIOS: readonly Scenario[] = [
+  {
+    name: 'coinbase-spends-fees-of-the-block',
+    genesis: Object.fromEntries(FUZZ_SENDERS.slice(0, 6).map((a) => [a.address, { balance: ETH }])),
+    async blocks() {
+      const cb = privateKeyToAccount(scenarioKey(1));
+      const txs = await Promise.all(FUZZ_SENDERS.slice(0, 5).map((a) => sign(a, 0, { to: FUZZ_SENDERS[5]!.address, value: 1n })));
+      // 5 * 21000 * 1 gwei earned; this tx costs at most 21000 * (7 + 1) wei + 1 wei.
+      txs.push(await sign(cb, 0, { to: FUZZ_SENDERS[5]!.address, value: 1n, tip: 1n }));
+      return [{ env: scenarioEnv(1n, cb.address), txs, kinds: ['transfer', 'transfer', 'transfer', 'transfer', 'transfer', 'coinbase pays with fees'], profile: this.name }];
+    },
+  },
+  {
+    name: 'coinbase-spends-value-received-in-the-block',
+    genesis: Object.fromEntries(FUZZ_SENDERS.slice(0, 3).map((a) => [a.address, { balance: ETH }])),
+    async blocks() {
+      const cb = privateKeyToAccount(scenarioKey(2));
+      const txs = [
+        await sign(FUZZ_SENDERS[0]!, 0, { to: cb.address, value: ETH / 10n, tip: 0n }),
+        await sign(FUZZ_SENDERS[1]!, 0, { to: FUZZ_SENDERS[2]!.address, value: 5n, tip: 0n }),
+        await sign(cb, 0, { to: FUZZ_SENDERS[2]!.address, value: ETH / 20n, tip: 0n }),
+      ];
+      return [{ env: scenarioEnv(1n, cb.address), txs, kinds: ['to coinbase', 'transfer', 'coinbase pays'], profile: this.name }];
+    },
+  },
+  {
+    name: 'block-gas-violation-before-bad-nonce',
+    genesis: Object.fromEntries(FUZZ_SENDERS.slice(0, 3).map((a) => [a.address, { balance: ETH }])),
+    async blocks() {
+      const txs = [
+        await sign(FUZZ_SENDERS[0]!, 0, { to: FUZZ_SENDERS[2]!.address, value: 1n }),
+        await sign(FUZZ_SENDERS[1]!, 0, { to: FUZZ_SENDERS[2]!.address, value: 1n, gas: 100_000n }),
+        await sign(FUZZ_SENDERS[2]!, 5, { to: FUZZ_SENDERS[0]!.address, value: 1n }),
+      ];
+      return [{ env: scenarioEnv(1n, FUZZ_COINBASE, 100_000n), txs, kinds: ['transfer', 'over block gas', 'nonce gap'], profile: this.name, invalid: 'block gas limit at tx 1' }];
+    },
+  },
+  {
+    name: 'zero-tip-absent-coinbase',
+    genesis: { ...Object.fromEntries(FUZZ_SENDERS.slice(0, 3).map((a) => [a.address, { balance: ETH }])), [FUZZ_CONTRACTS.reader]: { code: FUZZ_CODE.reader } },
+    async blocks() {
+      const cb = '0x00000000000000000000000000000000000cb0cb' as Hex;
+      const b1 = [
+        await sign(FUZZ_SENDERS[0]!, 0, { to: FUZZ_SENDERS[1]!.address, value: 1n, tip: 0n }),
+        await sign(FUZZ_SENDERS[1]!, 0, { to: FUZZ_SENDERS[2]!.address, value: 0n, tip: 0n }),
+      ];
+      const b2 = [
+        await sign(FUZZ_SENDERS[0]!, 1, { to: FUZZ_SENDERS[1]!.address, value: 1n, tip: 0n }),
+        await sign(FUZZ_SENDERS[2]!, 0, { to: FUZZ_CONTRACTS.reader, data: concatHex([word(cb), word(cb)]), gas: 400_000n, tip: 0n }),
+        await sign(FUZZ_SENDERS[1]!, 1, { to: FUZZ_SENDERS[2]!.address, value: 1n, tip: 0n }),
+      ];
+      return [
+        { env: scenarioEnv(1n, cb), txs: b1, kinds: ['transfer', 'zero transfer'], profile: this.name },
+        { env: scenarioEnv(2n, cb), txs: b2, kinds: ['transfer', 'reader(BALANCE(COINBASE))', 'transfer'], profile: this.name },
+      ];
+    },
+  },
+  {
+    name: 'coinbase-balance-read-among-independent-txs',
+    genesis: { ...Object.fromEntries(FUZZ_SENDERS.map((a) => [a.address, { balance: ETH }])), [FUZZ_CONTRACTS.reader]: { code: FUZZ_CODE.reader } },
+    async blocks() {
+      const txs: Uint8Array[] = [];
+      const kinds: string[] = [];
+      for (let i = 0; i < 12; i++) {
+        const a = FUZZ_SENDERS[i]!;
+        if (i === 6) {
+          txs.push(await sign(a, 0, { to: FUZZ_CONTRACTS.reader, data: concatHex([word(FUZZ_COINBASE), word(FUZZ_COINBASE)]), gas: 400_000n, tip: 3n }));
+          kinds.push('reader');
+        } else {
+          txs.push(await sign(a, 0, { to: a.address, value: 1n, tip: BigInt(i + 1) * GWEI }));
+          kinds.push('self transfer');
+        }
+      }
+      return [{ env: scenarioEnv(1n, FUZZ_COINBASE), txs, kinds, profile: this.name }];
+    },
+  },
+];

@@ -1,7 +1,8 @@
 /**
  * Running blockchain tests against a parallax executor.
  *
- * One test = a fresh temporary SQLite state database (under `os.tmpdir()`), the test's `pre`
+ * One test = a fresh temporary SQLite state database (under `os.tmpdir()`; or a shared
+ * {@link VectorSession}), the test's `pre`
  * written as genesis (its root must equal the genesis header's `stateRoot`), then every block
  * executed on its parent's state with {@link createExecutor} in the given mode. After each block
  * the executor's state root, receipts root, gas used and logs bloom must equal the header's
@@ -31,6 +32,73 @@ export interface RunOptions {
   mode: ExecutorMode;
   /** Worker threads for the parallel executor (default: the executor's default). */
   workers?: number;
+  /**
+   * Run in this session (shared state database and executor) instead of a fresh one for the test.
+   * See {@link VectorSession}.
+   */
+  session?: VectorSession;
+}
+
+/**
+ * Where tests execute: a temporary directory (under `os.tmpdir()`) holding one SQLite state
+ * database per chain id, and one executor per database, created on first use.
+ *
+ * By default every test gets its own session (fresh database, fresh executor). A session can also
+ * be shared by many tests: their states never mix (each test's genesis and blocks are named by
+ * their roots in a content-addressed store), and the parallel executor's worker pool is then
+ * started once instead of once per test (seconds each).
+ */
+export class VectorSession {
+  readonly mode: ExecutorMode;
+  readonly workers?: number;
+  readonly dir: string;
+  /** First fallback to sequential execution reported by a parallel executor since {@link resetFallback}. */
+  fallback?: Error;
+  private readonly byChain = new Map<bigint, { db: StateDb; executor?: BlockExecutor }>();
+
+  constructor(mode: ExecutorMode, workers?: number) {
+    this.mode = mode;
+    this.workers = workers;
+    this.dir = mkdtempSync(join(tmpdir(), 'parallax-vectors-'));
+  }
+
+  /** The state database for `chainId` (created on first use). */
+  db(chainId: bigint): StateDb {
+    let e = this.byChain.get(chainId);
+    if (e === undefined) {
+      e = { db: StateDb.open(join(this.dir, `state-${chainId}.sqlite`), makeCommon(chainId)) };
+      this.byChain.set(chainId, e);
+    }
+    return e.db;
+  }
+
+  /**
+   * The executor on {@link db}`(chainId)` (created on first use).
+   * @throws whatever {@link createExecutor} throws.
+   */
+  executor(chainId: bigint): BlockExecutor {
+    const db = this.db(chainId);
+    const e = this.byChain.get(chainId)!;
+    // A parallel executor that falls back to sequential execution would hide its own bugs here.
+    const onFallback = (err: Error): void => void (this.fallback ??= err);
+    e.executor ??= createExecutor({ mode: this.mode, stateDb: db, workers: this.workers, onFallback });
+    return e.executor;
+  }
+
+  resetFallback(): void {
+    this.fallback = undefined;
+  }
+
+  /** Closes executors and databases and removes the directory. */
+  async close(): Promise<void> {
+    try {
+      for (const e of this.byChain.values()) await e.executor?.close();
+    } finally {
+      for (const e of this.byChain.values()) e.db.close();
+      this.byChain.clear();
+      rmSync(this.dir, { recursive: true, force: true });
+    }
+  }
 }
 
 /** What happened to one test. `difference` names the first mismatch (block, field, values). */
@@ -71,44 +139,38 @@ export function prepareTest(test: BlockchainTest): DecodedBlock[] | TestOutcome 
 }
 
 /**
- * Runs one test in one mode on a fresh temporary state database (removed afterwards).
- * Never throws for a test-level problem: executor errors become a `failed` outcome.
+ * Runs one test in one mode, on a fresh temporary state database (removed afterwards) unless
+ * `opts.session` is given. Never throws for a test-level problem: executor errors and fallbacks
+ * of the parallel executor to sequential execution become a `failed` outcome.
  */
 export async function runTest(test: BlockchainTest, opts: RunOptions): Promise<TestOutcome> {
   const prepared = prepareTest(test);
   if (!Array.isArray(prepared)) return prepared;
-  const dir = mkdtempSync(join(tmpdir(), 'parallax-vectors-'));
-  let db: StateDb | undefined;
-  const held: { executor?: BlockExecutor } = {};
+  const session = opts.session ?? new VectorSession(opts.mode, opts.workers);
   try {
-    db = StateDb.open(join(dir, 'state.sqlite'), makeCommon(test.chainId));
-    // A parallel executor that falls back to sequential execution would hide its own bugs here.
-    let fallback: Error | undefined;
-    const onFallback = (err: Error): void => void (fallback ??= err);
-    const make = (d: StateDb): BlockExecutor =>
-      (held.executor = createExecutor({ mode: opts.mode, stateDb: d, workers: opts.workers, onFallback }));
-    const outcome = await execute(test, prepared, db, opts, make);
-    if (fallback !== undefined && outcome.status !== 'failed') {
-      return { status: 'failed', difference: `the parallel executor fell back to sequential execution: ${describeError(fallback)}` };
+    session.resetFallback();
+    const outcome = await execute(test, prepared, session);
+    if (session.fallback !== undefined && outcome.status !== 'failed') {
+      return { status: 'failed', difference: `the parallel executor fell back to sequential execution: ${describeError(session.fallback)}` };
     }
     return outcome;
   } catch (err) {
     return { status: 'failed', difference: describeError(err) };
   } finally {
-    try {
-      await held.executor?.close();
-    } finally {
-      db?.close();
-      rmSync(dir, { recursive: true, force: true });
-    }
+    if (opts.session === undefined) await session.close();
   }
 }
 
 /** Runs `test` in each of `modes`; passes only if it passes in all (first failure reported). */
-export async function runTestModes(test: BlockchainTest, modes: readonly ExecutorMode[], workers?: number): Promise<TestOutcome> {
+export async function runTestModes(
+  test: BlockchainTest,
+  modes: readonly ExecutorMode[],
+  workers?: number,
+  sessions?: ReadonlyMap<ExecutorMode, VectorSession>,
+): Promise<TestOutcome> {
   let outcome: TestOutcome | undefined;
   for (const mode of modes) {
-    const o = await runTest(test, { mode, workers });
+    const o = await runTest(test, { mode, workers, session: sessions?.get(mode) });
     if (o.status === 'failed') return modes.length > 1 ? { status: 'failed', difference: `[${mode}] ${o.difference}` } : o;
     if (o.status === 'skipped') return o;
     outcome = o;
@@ -117,23 +179,18 @@ export async function runTestModes(test: BlockchainTest, modes: readonly Executo
   return outcome;
 }
 
-async function execute(
-  test: BlockchainTest,
-  blocks: DecodedBlock[],
-  db: StateDb,
-  opts: RunOptions,
-  makeExecutor: (db: StateDb) => BlockExecutor,
-): Promise<TestOutcome> {
+async function execute(test: BlockchainTest, blocks: DecodedBlock[], session: VectorSession): Promise<TestOutcome> {
   const g = test.genesisBlockHeader;
+  const db = session.db(test.chainId);
   const genesisRoot = await db.applyGenesis(toAlloc(test.pre));
   if (!eq(genesisRoot, g.stateRoot)) {
     return { status: 'failed', difference: `genesis: stateRoot: expected ${g.stateRoot}, got ${genesisRoot}` };
   }
   let executor: BlockExecutor;
   try {
-    executor = makeExecutor(db);
+    executor = session.executor(test.chainId);
   } catch (err) {
-    return { status: 'failed', difference: `cannot create the ${opts.mode} executor: ${describeError(err)}` };
+    return { status: 'failed', difference: `cannot create the ${session.mode} executor: ${describeError(err)}` };
   }
   const known = new Map<Hex, ChainLink & { root: Hex }>();
   known.set(g.hash.toLowerCase() as Hex, { number: BigInt(g.number), parentHash: g.parentHash, root: genesisRoot });
@@ -207,18 +264,23 @@ export interface RunSummary {
 
 /**
  * Runs every test under `paths` (files or folders) in `mode`, one after another in this process.
+ * @param opts.sharedDb one {@link VectorSession} per mode for the whole run instead of one per
+ *   test (same checks; much faster in parallel mode, whose executor starts a worker pool).
  * @param opts.onResult called after each test (for progress output).
  * @throws ParallaxError `VECTOR_NOT_FOUND` / `VECTOR_FORMAT` if a path or file cannot be loaded.
  */
 export async function runVectors(
   paths: readonly string[],
-  opts: { mode: VectorsMode; workers?: number; onResult?: (r: TestResult) => void },
+  opts: { mode: VectorsMode; workers?: number; sharedDb?: boolean; onResult?: (r: TestResult) => void },
 ): Promise<RunSummary> {
   const modes: ExecutorMode[] = opts.mode === 'both' ? ['sequential', 'parallel'] : [opts.mode];
   const summary: RunSummary = { passed: 0, failed: 0, skipped: 0, skipReasons: new Map(), results: [] };
-  for (const path of paths) {
-    for (const test of loadTests(path)) {
-      const outcome = await runTestModes(test, modes, opts.workers);
+  const tests = paths.flatMap((p) => loadTests(p));
+  const sessions = new Map<ExecutorMode, VectorSession>();
+  if (opts.sharedDb) for (const m of modes) sessions.set(m, new VectorSession(m, opts.workers));
+  try {
+    for (const test of tests) {
+      const outcome = await runTestModes(test, modes, opts.workers, sessions);
       const r: TestResult = { file: test.file, name: test.name, outcome };
       summary.results.push(r);
       if (outcome.status === 'passed') summary.passed++;
@@ -229,6 +291,8 @@ export async function runVectors(
       }
       opts.onResult?.(r);
     }
+  } finally {
+    for (const s of sessions.values()) await s.close();
   }
   return summary;
 }

@@ -11,6 +11,7 @@ import { devnetRollupConfig, type RollupConfig } from '../../sequencer/chain/con
 import { devPrivateKeys } from '../../sequencer/chain/genesis.ts';
 import { childEnv, genesisHeader, sealChild, type L2Header } from '../../sequencer/chain/header.ts';
 import type { L2ChainReader } from '../../sequencer/chain/reader.ts';
+import { computeOutputRoot } from '../../sequencer/codec/output-root.ts';
 import { SequentialExecutor } from '../../sequencer/executor/sequential.ts';
 import { StateDb } from '../../sequencer/state/state-db.ts';
 import { hexToBytes } from 'viem';
@@ -98,6 +99,27 @@ export class MemChain implements L2ChainReader {
     this.headers.push(h);
     this.bodies.push(txs);
     return h;
+  }
+
+  /**
+   * A block with no txs, one second after the head: what derivation rule D1 makes of an invalid
+   * batch (the sequencer replaces its blocks by these).
+   */
+  async addEmptyBlock(): Promise<L2Header> {
+    const parent = this.headers[this.headers.length - 1]!;
+    const ancestors = this.headers.slice(-256).map((h): [bigint, Hex] => [h.number, h.hash]);
+    const env = childEnv(this.config, parent, parent.timestamp + 1n, ancestors);
+    const res = await this.executor.executeBlock(parent.stateRoot, env, []);
+    const h = await sealChild(this.config, env, [], res);
+    this.headers.push(h);
+    this.bodies.push([]);
+    return h;
+  }
+
+  /** OP v0 output root of block `n`. */
+  outputRoot(n: bigint): Hex {
+    const h = this.headers[Number(n)]!;
+    return computeOutputRoot(h.stateRoot, h.hash);
   }
 
   close(): void {

@@ -7,6 +7,21 @@ import { startStatusServer, type StatusServer } from '../../challenger/status.ts
 const status: ChallengerStatus = {
   l2Head: '3',
   verdicts: [{ batchIndex: 0, firstBlock: '1', lastBlock: '3', verdict: 'pending', postedOutputRoot: null, computedOutputRoot: '0x12', valid: true }],
+  games: [
+    {
+      gameId: 0,
+      batchIndex: 0,
+      status: 'InProgress',
+      lo: '0',
+      hi: '3',
+      loRoot: '0x01',
+      hiRoot: '0x02',
+      turn: 'Challenger',
+      falseChallenge: false,
+      settled: false,
+      moves: [{ move: 'challenge', l1TxHash: '0xab', l1Block: '7', gasUsed: '90000', at: '2025-01-01T00:00:00.000Z', batchIndex: '0' }],
+    },
+  ],
 };
 
 describe('challenger status server', () => {

@@ -1,39 +1,29 @@
 /**
- * OutputOracle: bonds, proposals, the challenge window, finalization order, frozen outputs and
- * every custom error. Run with `npx hardhat test nodejs` (in-process Hardhat network).
+ * OutputOracle: construction and `initialize`, bonds, proposals, the challenge window (a challenge
+ * opens a dispute game), finalization order, frozen outputs, pull payments (`credits`/`withdraw`,
+ * re-entrancy) and every custom error. Game play and resolution: dispute-game.test.ts.
+ * Run with `npx hardhat test nodejs` or `node --test 'test/contracts/*.test.ts'`.
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
 import { network } from 'hardhat';
-import { keccak256, parseEther, toHex, zeroAddress } from 'viem';
+import { decodeErrorResult, getAddress, keccak256, toHex, zeroAddress } from 'viem';
 import type { Hex } from 'viem';
-import { compileContracts, OUTPUT_STATUS } from '../../sequencer/l1/contracts.ts';
+import { compileContracts, GAME_STATUS, OUTPUT_STATUS, TURN } from '../../sequencer/l1/contracts.ts';
+import { CHALLENGER_BOND, CLOCK, deployStack, GENESIS_ROOT, PROPOSER_BOND, roles, SLASH_PERCENT, WINDOW } from './stack.ts';
 
 await compileContracts();
 const connection = await network.create();
 const { viem, networkHelpers } = connection;
 const { time } = networkHelpers;
-const [deployer, sequencer, proposer, challenger, other] = await viem.getWalletClients();
+const { deployer, sequencer, proposer, challenger, other, treasury } = await roles(connection);
 const publicClient = await viem.getPublicClient();
-
-const WINDOW = 3600n; // seconds
-const PROPOSER_BOND = parseEther('1');
-const CHALLENGER_BOND = parseEther('0.1');
 
 const stateRoot = (i: number): Hex => keccak256(toHex(`state-${i}`));
 const outputRoot = (i: number): Hex => keccak256(toHex(`output-${i}`));
 
-async function deployRollup() {
-  const inbox = await viem.deployContract('BatchInbox', [sequencer.account.address], {
-    client: { wallet: deployer },
-  });
-  const oracle = await viem.deployContract(
-    'OutputOracle',
-    [inbox.address, proposer.account.address, WINDOW, PROPOSER_BOND, CHALLENGER_BOND],
-    { client: { wallet: deployer } },
-  );
-  return { inbox, oracle };
-}
+/** The full stack (inbox, verifier, oracle, initialized manager). */
+const deployRollup = () => deployStack(connection);
 
 /** Fresh contracts, no batches, no bond. */
 const bare = () => networkHelpers.loadFixture(deployRollup);
@@ -78,15 +68,86 @@ describe('OutputOracle', () => {
       assert.equal(await oracle.read.nextBatchIndex(), 0n);
       assert.equal(await oracle.read.finalizedCount(), 0n);
       await viem.assertions.revertWithCustomError(oracle.read.latestFinalizedBatch(), oracle, 'NoFinalizedOutput');
+      assert.equal(await oracle.read.genesisOutputRoot(), GENESIS_ROOT);
+      assert.equal(getAddress(await oracle.read.treasury()), getAddress(treasury.account.address));
+      assert.equal(await oracle.read.slashRewardPercent(), SLASH_PERCENT);
+      assert.equal(getAddress(await oracle.read.deployer()), getAddress(deployer.account.address));
+      assert.equal(await oracle.read.credits([challenger.account.address]), 0n);
     });
 
-    it('rejects zero inbox or proposer addresses (ZeroAddress)', async () => {
+    it('rejects zero inbox, proposer or treasury addresses (ZeroAddress) and a share above 100% (InvalidSlashRewardPercent)', async () => {
       const { inbox } = await bare();
-      await assert.rejects(
-        viem.deployContract('OutputOracle', [zeroAddress, proposer.account.address, WINDOW, 1n, 1n]),
-        /ZeroAddress/,
+      const p = proposer.account.address;
+      const t = treasury.account.address;
+      await assert.rejects(viem.deployContract('OutputOracle', [zeroAddress, p, WINDOW, 1n, 1n, GENESIS_ROOT, t, 50n]), /ZeroAddress/);
+      await assert.rejects(viem.deployContract('OutputOracle', [inbox.address, zeroAddress, WINDOW, 1n, 1n, GENESIS_ROOT, t, 50n]), /ZeroAddress/);
+      await assert.rejects(viem.deployContract('OutputOracle', [inbox.address, p, WINDOW, 1n, 1n, GENESIS_ROOT, zeroAddress, 50n]), /ZeroAddress/);
+      await assert.rejects(viem.deployContract('OutputOracle', [inbox.address, p, WINDOW, 1n, 1n, GENESIS_ROOT, t, 101n]), /InvalidSlashRewardPercent/);
+      for (const pct of [0n, 100n]) {
+        const o = await viem.deployContract('OutputOracle', [inbox.address, p, WINDOW, 1n, 1n, GENESIS_ROOT, t, pct]);
+        assert.equal(await o.read.slashRewardPercent(), pct);
+      }
+    });
+  });
+
+  describe('initialize', () => {
+    async function uninitialized() {
+      const s = await bare();
+      const oracle = await viem.deployContract(
+        'OutputOracle',
+        [s.inbox.address, proposer.account.address, WINDOW, PROPOSER_BOND, CHALLENGER_BOND, GENESIS_ROOT, treasury.account.address, 50n],
+        { client: { wallet: deployer } },
       );
-      await assert.rejects(viem.deployContract('OutputOracle', [inbox.address, zeroAddress, WINDOW, 1n, 1n]), /ZeroAddress/);
+      const manager = await viem.deployContract('DisputeGameManager', [oracle.address, s.inbox.address, s.verifier.address, CLOCK]);
+      return { ...s, oracle, manager };
+    }
+
+    it('sets the manager once, by the deployer only (NotDeployer, AlreadyInitialized), emitting Initialized', async () => {
+      const { oracle, manager } = await uninitialized();
+      assert.equal(await oracle.read.disputeGameManager(), zeroAddress);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        oracle.write.initialize([manager.address], { account: other.account }),
+        oracle,
+        'NotDeployer',
+        [getAddress(other.account.address)],
+      );
+      await viem.assertions.emitWithArgs(
+        oracle.write.initialize([manager.address], { account: deployer.account }),
+        oracle,
+        'Initialized',
+        [getAddress(manager.address)],
+      );
+      assert.equal(getAddress(await oracle.read.disputeGameManager()), getAddress(manager.address));
+      await viem.assertions.revertWithCustomError(
+        oracle.write.initialize([manager.address], { account: deployer.account }),
+        oracle,
+        'AlreadyInitialized',
+      );
+    });
+
+    it('rejects a zero manager (ZeroAddress) and one built for another oracle (ManagerOracleMismatch)', async () => {
+      const stranger = await bare(); // its manager belongs to its own oracle (a fixture snapshot: take it first)
+      const { oracle, manager: own } = await uninitialized();
+      await viem.assertions.revertWithCustomError(oracle.write.initialize([zeroAddress], { account: deployer.account }), oracle, 'ZeroAddress');
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        oracle.write.initialize([stranger.manager.address], { account: deployer.account }),
+        oracle,
+        'ManagerOracleMismatch',
+        [getAddress(stranger.oracle.address)],
+      );
+      await oracle.write.initialize([own.address], { account: deployer.account });
+    });
+
+    it('refuses challenges before initialize (NotInitialized)', async () => {
+      const { inbox, oracle } = await uninitialized();
+      await inbox.write.appendBatch([1n, 2n, '0x01'], { account: sequencer.account });
+      await oracle.write.depositBond({ account: proposer.account, value: PROPOSER_BOND });
+      await oracle.write.proposeOutput([0n, stateRoot(0), outputRoot(0)], { account: proposer.account });
+      await viem.assertions.revertWithCustomError(
+        oracle.write.challenge([0n], { account: challenger.account, value: CHALLENGER_BOND }),
+        oracle,
+        'NotInitialized',
+      );
     });
 
     it('takes bond deposits from the proposer only (NotProposer), emitting BondDeposited', async () => {
@@ -245,8 +306,39 @@ describe('OutputOracle', () => {
         oracle.write.challenge([1n], { account: other.account, value: CHALLENGER_BOND }),
         oracle,
         'OutputChallenged',
-        [1n, other.account.address, CHALLENGER_BOND],
+        [1n, other.account.address, CHALLENGER_BOND, 1n],
       );
+    });
+
+    it('opens a game: genesis root and block 0 as lo for batch 0, the previous output for later batches', async () => {
+      const { inbox, oracle, manager } = await ready();
+      await propose(oracle, 0);
+      await propose(oracle, 1);
+      await oracle.write.challenge([1n], { account: challenger.account, value: CHALLENGER_BOND });
+      await oracle.write.challenge([0n], { account: other.account, value: CHALLENGER_BOND });
+      assert.equal(await manager.read.gameCount(), 2n);
+      assert.equal(await manager.read.gameOf([1n]), 1n); // game id 0 + 1
+      assert.equal(await manager.read.gameOf([0n]), 2n);
+      assert.equal(await manager.read.gameOf([2n]), 0n);
+      const g1 = await manager.read.getGame([0n]);
+      assert.equal(g1.batchIndex, 1n);
+      assert.equal(getAddress(g1.challenger), getAddress(challenger.account.address));
+      assert.equal(getAddress(g1.defender), getAddress(proposer.account.address));
+      assert.equal(g1.lo, 2n); // batch 0 = blocks 1-2
+      assert.equal(g1.loRoot, outputRoot(0));
+      assert.equal(g1.hi, 5n); // batch 1 = blocks 3-5
+      assert.equal(g1.hiRoot, outputRoot(1));
+      assert.equal(g1.batchDataHash, (await inbox.read.getBatch([1n])).dataHash);
+      assert.equal(g1.status, GAME_STATUS.InProgress);
+      assert.equal(g1.turn, TURN.Defender);
+      assert.equal(g1.defenderClock, CLOCK);
+      assert.equal(g1.challengerClock, CLOCK);
+      const g0 = await manager.read.getGame([1n]);
+      assert.equal(g0.lo, 0n);
+      assert.equal(g0.loRoot, GENESIS_ROOT);
+      assert.equal(g0.hi, 2n);
+      assert.equal(g0.hiRoot, outputRoot(0));
+      assert.equal(g0.batchDataHash, keccak256('0x01'));
     });
 
     it('requires exactly the challenger bond (WrongBond)', async () => {
@@ -383,6 +475,85 @@ describe('OutputOracle', () => {
       );
       assert.equal((await oracle.read.getOutput([0n])).status, OUTPUT_STATUS.Challenged);
       assert.equal(await oracle.read.finalizedCount(), 0n);
+    });
+  });
+
+  describe('credits and withdraw', () => {
+    type Ready = Awaited<ReturnType<typeof ready>>;
+    /** Output 0 proposed and challenged by `challenge` (from an EOA or a contract); the defender times out. */
+    async function challengerWon(challenge: (c: Ready) => Promise<unknown>) {
+      const c = await ready();
+      await propose(c.oracle, 0);
+      await challenge(c);
+      await time.increase(CLOCK + 1n);
+      await c.manager.write.timeout([0n], { account: other.account });
+      assert.equal((await c.manager.read.getGame([0n])).status, GAME_STATUS.ChallengerWins);
+      return c;
+    }
+    const prize = CHALLENGER_BOND + (PROPOSER_BOND * SLASH_PERCENT) / 100n;
+
+    it('pays the whole credit once (Withdrawn), then NothingToWithdraw (no double claim)', async () => {
+      const { oracle } = await challengerWon((c) =>
+        c.oracle.write.challenge([0n], { account: challenger.account, value: CHALLENGER_BOND }),
+      );
+      assert.equal(await oracle.read.credits([challenger.account.address]), prize);
+      const before = await publicClient.getBalance({ address: challenger.account.address });
+      const hash = await oracle.write.withdraw({ account: challenger.account });
+      const receipt = await publicClient.getTransactionReceipt({ hash });
+      const fee = receipt.gasUsed * receipt.effectiveGasPrice;
+      assert.equal(await publicClient.getBalance({ address: challenger.account.address }), before + prize - fee);
+      await viem.assertions.emitWithArgs(Promise.resolve(hash), oracle, 'Withdrawn', [getAddress(challenger.account.address), prize]);
+      assert.equal(await oracle.read.credits([challenger.account.address]), 0n);
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        oracle.write.withdraw({ account: challenger.account }),
+        oracle,
+        'NothingToWithdraw',
+        [getAddress(challenger.account.address)],
+      );
+      await viem.assertions.revertWithCustomErrorWithArgs(
+        oracle.write.withdraw({ account: other.account }),
+        oracle,
+        'NothingToWithdraw',
+        [getAddress(other.account.address)],
+      );
+      const treasuryShare = PROPOSER_BOND - (PROPOSER_BOND * SLASH_PERCENT) / 100n;
+      await viem.assertions.emitWithArgs(oracle.write.withdraw({ account: treasury.account }), oracle, 'Withdrawn', [
+        getAddress(treasury.account.address),
+        treasuryShare,
+      ]);
+      // everything owed is paid out: only the unslashed proposer bond is left
+      assert.equal(await publicClient.getBalance({ address: oracle.address }), await oracle.read.proposerBondBalance());
+    });
+
+    it('a receive hook re-entering withdraw gets nothing extra (ReentrancyGuard) or makes the withdrawal fail (TransferFailed)', async () => {
+      let attacker: Awaited<ReturnType<typeof viem.deployContract<'ReentrantWithdrawer'>>> | undefined;
+      const c = await challengerWon(async (r) => {
+        attacker = await viem.deployContract('ReentrantWithdrawer', [r.oracle.address]);
+        await attacker.write.challenge([0n], { account: other.account, value: CHALLENGER_BOND });
+      });
+      const { oracle } = c;
+      const a = attacker!;
+      assert.equal(await oracle.read.credits([a.address]), prize);
+      const before = await publicClient.getBalance({ address: oracle.address });
+
+      // 1. the hook re-enters and lets the inner revert bubble up: the transfer fails, credit kept
+      await a.write.setMode([true, false]);
+      await viem.assertions.revertWithCustomErrorWithArgs(a.write.withdraw(), oracle, 'TransferFailed', [getAddress(a.address), prize]);
+      assert.equal(await oracle.read.credits([a.address]), prize);
+      assert.equal(await publicClient.getBalance({ address: oracle.address }), before);
+
+      // 2. the hook re-enters and swallows the failure: paid exactly once
+      await a.write.setMode([true, true]);
+      await viem.assertions.balancesHaveChanged(a.write.withdraw(), [
+        { address: a.address, amount: prize },
+        { address: oracle.address, amount: -prize },
+      ]);
+      assert.equal(await a.read.reentries(), 1n);
+      assert.equal(await a.read.reentrySucceeded(), false);
+      const err = decodeErrorResult({ abi: oracle.abi, data: await a.read.reentryError() });
+      assert.equal(err.errorName, 'ReentrancyGuardReentrantCall');
+      assert.equal(await oracle.read.credits([a.address]), 0n);
+      await viem.assertions.revertWithCustomError(a.write.withdraw(), oracle, 'NothingToWithdraw');
     });
   });
 });

@@ -1,17 +1,17 @@
 /**
  * Reading batches from L1 alone: `BatchAppended` logs of the inbox, the calldata of each
  * appending transaction (`eth_getTransactionByHash`), decoded as `appendBatch(firstBlock,
- * lastBlock, data)`, then the shared derivation rule (`sequencer/codec/derive.ts`).
+ * lastBlock, data)`, then the shared derivation rule (`sequencer/codec/derive.ts`, D1).
  *
  * Data availability rule: a batch's bytes are readable only when the L1 transaction that emitted
  * the event is a direct call of `appendBatch` on the inbox (what the batcher, an EOA, sends) and
  * `keccak256(data)` equals the event's `dataHash`. Otherwise the data is treated as unavailable
- * and the batch is invalid (skipped), like undecodable data.
+ * and the batch is invalid, like undecodable data: D1 makes it empty blocks.
  */
 import { decodeFunctionData, getAddress, keccak256, type AbiEvent, type Address, type Hex, type PublicClient } from 'viem';
-import type { L2Header } from '../sequencer/chain/header.ts';
-import { deriveBatch, type DeriveResult } from '../sequencer/codec/derive.ts';
-import { batchInboxAbi } from '../sequencer/l1/contracts.ts';
+import type { L2Header } from '../../sequencer/chain/header.ts';
+import { deriveBlocks, type DerivedBlocks } from '../../sequencer/codec/derive.ts';
+import { batchInboxAbi } from '../../sequencer/l1/contracts.ts';
 
 /** One `BatchAppended` event with its calldata. */
 export interface L1Batch {
@@ -85,13 +85,10 @@ export class L1BatchReader {
 }
 
 /**
- * The derivation rule applied to an L1 batch on top of the derived head.
- * @returns see `deriveBatch`; unavailable data is a `DECODE` verdict.
+ * The derivation rule (D1) applied to an L1 batch on top of the derived head: its decoded blocks,
+ * or empty blocks when the data is invalid or unavailable.
+ * @throws ParallaxError `DERIVATION_GAP` when the batch does not continue at `head.number + 1`.
  */
-export function deriveFromHead(batch: L1Batch, head: L2Header): DeriveResult {
-  if (batch.data === null) return { valid: false, reason: 'DECODE', message: `data unavailable: ${batch.unavailable}`, blocks: [] };
-  return deriveBatch(
-    { firstBlock: batch.firstBlock, lastBlock: batch.lastBlock, data: batch.data },
-    { expectedFirstBlock: head.number + 1n, parentTimestamp: head.timestamp },
-  );
+export function deriveFromHead(batch: L1Batch, head: L2Header): DerivedBlocks {
+  return deriveBlocks(batch, { expectedFirstBlock: head.number + 1n, parentTimestamp: head.timestamp }, `data unavailable: ${batch.unavailable}`);
 }
