@@ -21,7 +21,6 @@ import { bytesToHex, type Hex } from 'viem';
 import { publicToAddress } from '@ethereumjs/util';
 import { InvalidTransactionError } from '../errors.ts';
 import type { StateDb } from '../state/state-db.ts';
-import { decodeTx, shortMessage } from './decode.ts';
 import { hex } from './access.ts';
 import { groupBySender, joinConflicts, UnionFind } from './groups.ts';
 import { applyGroups, creditCoinbase } from './merge.ts';
@@ -74,14 +73,13 @@ export class ParallelExecutor implements BlockExecutor {
     const t0 = performance.now();
     const common = this.stateDb.common;
     const n = raws.length;
-    // 1. decode + recover senders once
-    const txs = raws.map((raw, i) => decodeTx(raw, common, i));
-    const wire: WireTx[] = txs.map((tx, i) => {
-      try {
-        return { index: i, raw: raws[i]!, senderPubKey: tx.getSenderPublicKey() };
-      } catch (err) {
-        throw new InvalidTransactionError(i, `invalid sender: ${shortMessage(err)}`, err);
-      }
+    // 1. decode + recover senders once, in the workers
+    const pool = n > 0 ? this.getPool() : undefined;
+    const recovered = pool === undefined ? { pubkeys: [], gasLimits: [] } : await pool.recover(raws);
+    const wire: WireTx[] = raws.map((raw, i) => {
+      const pk = recovered.pubkeys[i]!;
+      if (typeof pk === 'string') throw new InvalidTransactionError(i, pk);
+      return { index: i, raw, senderPubKey: pk };
     });
     const senders = wire.map((w) => hex(publicToAddress(w.senderPubKey)));
     const recoverMs = performance.now() - t0;
@@ -100,7 +98,6 @@ export class ParallelExecutor implements BlockExecutor {
     let pending = uf.groups();
     let rounds = 0;
     let reexecuted = 0;
-    const pool = n > 0 ? this.getPool() : undefined;
     const tExec = performance.now();
     while (pending.length > 0) {
       rounds++;
@@ -135,7 +132,7 @@ export class ParallelExecutor implements BlockExecutor {
     }
     let used = 0n;
     for (let i = 0; i < n; i++) {
-      assertBlockGas(i, used, txs[i]!.gasLimit, env.gasLimit);
+      assertBlockGas(i, used, recovered.gasLimits[i]!, env.gasLimit);
       used += receipts[i]!.gasUsed;
     }
 
@@ -150,11 +147,14 @@ export class ParallelExecutor implements BlockExecutor {
     await applyWithdrawals(sm, env);
     const tRoot = performance.now();
     const mergeMs = tRoot - tMerge;
+    const gasUsed = accumulateGas(receipts);
+    // the receipts root is computed on a worker while this thread computes the state root
+    const receiptsP = pool === undefined ? receiptsRootAndBloom(receipts) : pool.receiptsRoot(receipts);
+    receiptsP.catch(() => {});
     const stateRoot = bytesToHex(await sm.getStateRoot());
     this.stateDb.flush();
     const rootMs = performance.now() - tRoot;
-    const gasUsed = accumulateGas(receipts);
-    const { receiptsRoot, logsBloom } = await receiptsRootAndBloom(receipts);
+    const { receiptsRoot, logsBloom } = await receiptsP;
     return {
       stateRoot,
       receiptsRoot,

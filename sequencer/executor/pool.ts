@@ -4,12 +4,17 @@
  */
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
-import type { GroupResult, RunMsg, WorkerResponse } from './protocol.ts';
+import type { Hex } from 'viem';
+import type { GroupResult, RecoverResult, RunMsg, WorkerRequest, WorkerResponse } from './protocol.ts';
+import type { TxReceipt } from './types.ts';
+
+type Reply = Exclude<WorkerResponse, { type: 'ready' } | { type: 'error' }>;
+type Request = Exclude<WorkerRequest, { type: 'init' }> extends infer T ? (T extends unknown ? Omit<T, 'id'> : never) : never;
 
 interface Slot {
   worker: Worker;
   ready: Promise<void>;
-  pending: Map<number, { resolve: (g: GroupResult[]) => void; reject: (e: Error) => void }>;
+  pending: Map<number, { resolve: (r: Reply) => void; reject: (e: Error) => void }>;
   dead?: Error;
 }
 
@@ -41,8 +46,8 @@ export class WorkerPool {
       const p = slot.pending.get(m.id);
       if (p === undefined) return;
       slot.pending.delete(m.id);
-      if (m.type === 'result') p.resolve(m.groups);
-      else p.reject(new Error(`executor worker: ${m.message}`));
+      if (m.type === 'error') p.reject(new Error(`executor worker: ${m.message}`));
+      else p.resolve(m);
     });
     const fail = (err: Error) => {
       slot.dead = err;
@@ -60,24 +65,51 @@ export class WorkerPool {
     return this.slots.every((s) => s.dead === undefined);
   }
 
+  /** Sends one request to worker `i` and waits for its reply. */
+  private async request(i: number, msg: Request): Promise<Reply> {
+    const slot = this.slots[i % this.slots.length]!;
+    if (slot.dead !== undefined) throw slot.dead;
+    await slot.ready;
+    const id = this.nextId++;
+    return new Promise<Reply>((resolve, reject) => {
+      slot.pending.set(id, { resolve, reject });
+      slot.worker.postMessage({ ...msg, id });
+    });
+  }
+
   /**
-   * Runs one request per worker (`jobs[i]` on worker i; empty jobs are skipped).
+   * Runs one group job per worker (`jobs[i]` on worker i; empty jobs are skipped).
    * @throws Error if a worker fails or dies.
    */
   async runAll(jobs: Array<Omit<RunMsg, 'type' | 'id'> | undefined>): Promise<GroupResult[][]> {
     return Promise.all(
       jobs.map(async (job, i) => {
         if (job === undefined || job.groups.length === 0) return [];
-        const slot = this.slots[i % this.slots.length]!;
-        if (slot.dead !== undefined) throw slot.dead;
-        await slot.ready;
-        const id = this.nextId++;
-        return new Promise<GroupResult[]>((resolve, reject) => {
-          slot.pending.set(id, { resolve, reject });
-          slot.worker.postMessage({ type: 'run', id, ...job } satisfies RunMsg);
-        });
+        const r = await this.request(i, { type: 'run', ...job });
+        return r.type === 'result' ? r.groups : [];
       }),
     );
+  }
+
+  /** Decodes `raws` and recovers their senders, split in contiguous chunks over the workers. */
+  async recover(raws: Uint8Array[]): Promise<RecoverResult> {
+    const chunk = Math.ceil(raws.length / this.size);
+    const parts = await Promise.all(
+      Array.from({ length: this.size }, async (_, i) => {
+        const slice = raws.slice(i * chunk, (i + 1) * chunk);
+        if (slice.length === 0) return { pubkeys: [], gasLimits: [] };
+        const r = await this.request(i, { type: 'recover', raws: slice });
+        return r.type === 'recovered' ? r.result : { pubkeys: [], gasLimits: [] };
+      }),
+    );
+    return { pubkeys: parts.flatMap((p) => p.pubkeys), gasLimits: parts.flatMap((p) => p.gasLimits) };
+  }
+
+  /** Receipts root and block bloom, computed on worker 0 (overlaps the main thread's state root). */
+  async receiptsRoot(receipts: TxReceipt[]): Promise<{ receiptsRoot: Hex; logsBloom: Hex }> {
+    const r = await this.request(0, { type: 'receipts', receipts });
+    if (r.type !== 'receipts') throw new Error('executor worker: unexpected reply');
+    return { receiptsRoot: r.receiptsRoot, logsBloom: r.logsBloom };
   }
 
   async close(): Promise<void> {

@@ -62,9 +62,31 @@ export interface GroupResult {
   failed?: { index: number; message: string };
 }
 
-export type WorkerRequest = InitMsg | RunMsg;
+/** Decode txs and recover their senders' public keys (64 bytes; an error string when invalid). */
+export interface RecoverMsg {
+  type: 'recover';
+  id: number;
+  raws: Uint8Array[];
+}
+
+export interface RecoverResult {
+  pubkeys: Array<Uint8Array | string>;
+  /** Gas limit of each tx (0 for an invalid one). */
+  gasLimits: bigint[];
+}
+
+/** Compute the receipts root and block bloom of a block's receipts. */
+export interface ReceiptsMsg {
+  type: 'receipts';
+  id: number;
+  receipts: TxReceipt[];
+}
+
+export type WorkerRequest = InitMsg | RunMsg | RecoverMsg | ReceiptsMsg;
 
 export type WorkerResponse =
   | { type: 'ready' }
   | { type: 'result'; id: number; groups: GroupResult[] }
+  | { type: 'recovered'; id: number; result: RecoverResult }
+  | { type: 'receipts'; id: number; receiptsRoot: Hex; logsBloom: Hex }
   | { type: 'error'; id: number; message: string };

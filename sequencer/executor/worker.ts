@@ -4,16 +4,17 @@
  * and the final values of what it wrote. It never writes state: the main thread merges.
  */
 import { parentPort } from 'node:worker_threads';
+import { createTxFromRLP } from '@ethereumjs/tx';
 import { Address } from '@ethereumjs/util';
 import { runTx, type VM } from '@ethereumjs/vm';
 import { hexToBytes } from 'viem';
-import { makeCommon } from '../chain/common.ts';
+import { makeCommon, makeTxCommon } from '../chain/common.ts';
 import { StateDb } from '../state/state-db.ts';
 import { RecordingStateManager, hex } from './access.ts';
 import { decodeTx, shortMessage } from './decode.ts';
 import { envToBlock, makeVm } from './env.ts';
-import type { AccountWrite, GroupResult, RunMsg, WireTx, WorkerRequest, WorkerResponse } from './protocol.ts';
-import { toReceipt } from './receipts.ts';
+import type { AccountWrite, GroupResult, RecoverResult, RunMsg, WireTx, WorkerRequest, WorkerResponse } from './protocol.ts';
+import { receiptsRootAndBloom, toReceipt } from './receipts.ts';
 
 let stateDb: StateDb | undefined;
 
@@ -27,11 +28,44 @@ parentPort!.on('message', (msg: WorkerRequest) => {
     post({ type: 'ready' });
     return;
   }
-  run(msg).then(
-    (groups) => post({ type: 'result', id: msg.id, groups }),
-    (err: unknown) => post({ type: 'error', id: msg.id, message: err instanceof Error ? (err.stack ?? err.message) : String(err) }),
-  );
+  const fail = (err: unknown) => post({ type: 'error', id: msg.id, message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
+  if (msg.type === 'recover') {
+    try {
+      post({ type: 'recovered', id: msg.id, result: recover(msg.raws) });
+    } catch (err) {
+      fail(err);
+    }
+  } else if (msg.type === 'receipts') {
+    receiptsRootAndBloom(msg.receipts).then((r) => post({ type: 'receipts', id: msg.id, ...r }), fail);
+  } else {
+    run(msg).then((groups) => post({ type: 'result', id: msg.id, groups }), fail);
+  }
 });
+
+/** Decodes txs and recovers each sender's public key once (native secp256k1). */
+function recover(raws: Uint8Array[]): RecoverResult {
+  const common = stateDb!.common;
+  const out: RecoverResult = { pubkeys: [], gasLimits: [] };
+  for (let i = 0; i < raws.length; i++) {
+    let tx;
+    try {
+      tx = createTxFromRLP(raws[i]!, { common: makeTxCommon(common.chainId()) });
+      if (!tx.isSigned()) throw new Error('unsigned transaction');
+    } catch (err) {
+      out.pubkeys.push(`undecodable transaction: ${shortMessage(err)}`);
+      out.gasLimits.push(0n);
+      continue;
+    }
+    try {
+      out.pubkeys.push(tx.getSenderPublicKey());
+      out.gasLimits.push(tx.gasLimit);
+    } catch (err) {
+      out.pubkeys.push(`invalid sender: ${shortMessage(err)}`);
+      out.gasLimits.push(0n);
+    }
+  }
+  return out;
+}
 
 async function run(msg: RunMsg): Promise<GroupResult[]> {
   const db = stateDb!;

@@ -40,7 +40,12 @@ export async function simulateCall(
   if (!hasFees) env.baseFeePerGas = 0n;
   const sm = await stateDb.stateManager(parent.stateRoot);
   const from = new Address(hexToBytes(req.from ?? ZERO_ADDRESS));
-  const nonce = req.nonce ?? (await sm.getAccount(from))?.nonce ?? 0n;
+  const sender = await sm.getAccount(from);
+  const nonce = req.nonce ?? sender?.nonce ?? 0n;
+  // without fee fields gas is free (balance checks for gas are skipped), but the value must be covered
+  if (!hasFees && (req.value ?? 0n) > (sender?.balance ?? 0n)) {
+    throw new ParallaxError('CALL_FAILED', 'insufficient funds for gas * price + value');
+  }
   const base = {
     nonce,
     gasLimit: req.gas ?? config.gasLimit,

@@ -152,7 +152,7 @@ describe('malformed requests and refused transactions on a running node', () => 
 
     // geth checks value <= balance even when no fee fields are given (state_transition buyGas);
     // here ethereumjs' skipBalance tops the sender up instead (sequencer/node/simulate.ts).
-    it('without fee fields: fails like geth', { todo: 'simulate.ts skipBalance lets value > balance succeed' }, async () => {
+    it('without fee fields: fails like geth', async () => {
       const call = await rpcCall(t.url, 'eth_call', [{ from: poor, to, value: '0x1' }, 'latest']);
       assert.equal(call.error?.code, -32000, JSON.stringify(call));
       assert.ok(call.error?.message.startsWith('insufficient funds for gas * price + value'), call.error?.message);
