@@ -7,13 +7,15 @@
  *    manager, attestation verifier; genesis output root, GAME_CLOCK_SECONDS, SLASH_REWARD_PERCENT,
  *    TREASURY_ADDRESS from the environment); addresses go to DATA_DIR/addresses.json, which every
  *    other tool reads.
- * 3. The sequencer (L2 JSON-RPC on 127.0.0.1:9545, mempool, parallel executor, batcher,
- *    proposer) resuming from DATA_DIR/sequencer.sqlite; against a fresh L1 the batcher re-posts
- *    the L2 chain from block 1 (it reads the inbox's next block).
- * 4. The prover-stub (`prover-stub/main.ts`, JSON-RPC `prover_attestStep` on 127.0.0.1:9547),
+ * 3. The prover-stub (`prover-stub/main.ts`, JSON-RPC `prover_attestStep` on 127.0.0.1:9547),
  *    started after the deployment; both sides of a dispute game ask it for step attestations.
+ * 4. The sequencer (L2 JSON-RPC on 127.0.0.1:9545, mempool, parallel executor, batcher,
+ *    proposer/defender) resuming from DATA_DIR/sequencer.sqlite; against a fresh L1 the batcher
+ *    re-posts the L2 chain from block 1 (it reads the inbox's next block).
  * 5. The challenger (status JSON-RPC on 127.0.0.1:9546), deriving from L1 alone.
- * Ctrl-C stops everything (challenger, sequencer, then L1). `--fresh` wipes DATA_DIR first.
+ * Ctrl-C stops everything (challenger, sequencer, prover, then L1). `--fresh` wipes DATA_DIR first.
+ * Fault drill switches (`FAULT_*`, see `.env.example`) pass through the environment; `npm run
+ * drill` uses them.
  */
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';

@@ -57,6 +57,10 @@ if (portBase !== undefined && (!Number.isInteger(portBase) || portBase < 1024 ||
   process.exit(2);
 }
 
+// Children run in their own process groups; exiting runs the hook that kills them.
+process.once('SIGINT', () => process.exit(130));
+process.once('SIGTERM', () => process.exit(143));
+
 const workDir = mkdtempSync(join(tmpdir(), 'px-drill-'));
 const started = Date.now();
 const reports = await runDrills({

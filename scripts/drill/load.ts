@@ -82,3 +82,17 @@ export async function missingReceipts(url: string, txs: LoadTx[]): Promise<LoadT
   }
   return missing;
 }
+
+/**
+ * One more ETH transfer (dev account #11 -> #12), waited for.
+ * @throws Error when it reverts or gets no receipt within 30 s.
+ */
+export async function sendTransfer(url: string, chainId = 901): Promise<LoadTx> {
+  const keys = devPrivateKeys(13);
+  const account = privateKeyToAccount(keys[11]!);
+  const wallet = createWalletClient({ chain: l2Chain(url, chainId), transport: http(url, { retryCount: 2 }), account });
+  const hash = await wallet.sendTransaction({ to: privateKeyToAccount(keys[12]!).address, value: parseEther('0.0001') });
+  const r = await l2Client(url, chainId).waitForTransactionReceipt({ hash, timeout: 30_000 });
+  if (r.status !== 'success') throw new Error(`transfer ${hash} reverted`);
+  return { kind: 'eth', hash, from: account.address };
+}

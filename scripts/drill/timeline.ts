@@ -91,7 +91,7 @@ export async function collectTimeline(view: L1View, actors: Map<string, string>,
     [view.a.outputOracle.toLowerCase(), outputOracleAbi()],
     [view.a.disputeGameManager.toLowerCase(), disputeGameManagerAbi()],
   ]);
-  const latest = await view.client.getBlockNumber();
+  const latest = await view.client.getBlockNumber({ cacheTime: 0 });
   const rows: TimelineRow[] = [];
   for (let b = view.a.deployedAtBlock; b <= latest; b++) {
     const block = await view.client.getBlock({ blockNumber: b, includeTransactions: true });

@@ -144,7 +144,6 @@ export class Batcher {
     if (this.faultGarbageBatch !== undefined) {
       const index = (await this.publicClient.readContract({ address: this.inbox, abi, functionName: 'batchCount' })) as bigint;
       if (index === this.faultGarbageBatch) {
-        this.faultGarbageBatch = undefined;
         garbage = true;
         data = new Uint8Array(randomBytes(Math.max(enc.data.length, 3)));
         data[0] = 0xff;
@@ -165,6 +164,7 @@ export class Batcher {
     if (receipt.status !== 'success') {
       throw new ParallaxError('BATCH_REVERTED', `batcher: appendBatch ${next}..${lastBlock} reverted (L1 tx ${hash})`);
     }
+    if (garbage) this.faultGarbageBatch = undefined; // one-shot
     const [ev] = parseEventLogs({ abi, logs: receipt.logs, eventName: 'BatchAppended' }) as unknown as Array<{ args: { batchIndex: bigint } }>;
     if (ev === undefined) throw new ParallaxError('BATCH_REVERTED', `batcher: no BatchAppended event in L1 tx ${hash}`);
     const posted: PostedBatch = {

@@ -32,8 +32,9 @@ export interface BuilderOptions {
   /** Most txs per block (default 2,000). */
   maxTxsPerBlock?: number;
   /**
-   * Test/drill hook: may alter a block's result before it is sealed (the `bad-execution` drill
-   * sabotages the merge here). Never set in production.
+   * Test/drill hook: may alter a block's result before it is sealed (`FAULT_BAD_EXECUTION_BLOCK`,
+   * `sequencer/node/faults.ts`, writes a wrong value here). Never set in production. Not applied
+   * by {@link BlockBuilder.replayBlock}.
    */
   tamper?: (number: bigint, result: BlockResult) => Promise<BlockResult>;
   logger: Logger;

@@ -15,7 +15,7 @@ import { RLP } from '@ethereumjs/rlp';
 import { bytesToHex, hexToBytes, type Hex } from 'viem';
 import type { BlockEnv, BlockResult } from '../executor/types.ts';
 import { EMPTY_ROOT } from '../state/state-db.ts';
-import { makeCommon } from './common.ts';
+import { makeCommon, nativeKeccak256 } from './common.ts';
 import type { RollupConfig } from './config.ts';
 
 const ZERO32: Hex = '0x0000000000000000000000000000000000000000000000000000000000000000';
@@ -41,7 +41,7 @@ export interface L2Header {
 /** Root of the trie rlp(i) -> raw tx (Yellow Paper 4.3). */
 export async function transactionsRoot(txs: Uint8Array[]): Promise<Hex> {
   if (txs.length === 0) return EMPTY_ROOT;
-  const trie = await createMPT();
+  const trie = await createMPT({ useKeyHashingFunction: nativeKeccak256 });
   for (let i = 0; i < txs.length; i++) await trie.put(RLP.encode(i), txs[i]!);
   return bytesToHex(trie.root());
 }

@@ -17,6 +17,12 @@
 import { MerkleStateManager } from '@ethereumjs/statemanager';
 import type { Account, Address } from '@ethereumjs/util';
 
+function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+  return true;
+}
+
 const HEX = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, '0'));
 
 /** Lower-case hex of bytes without 0x. */
@@ -69,8 +75,24 @@ export class RecordingStateManager extends MerkleStateManager {
     return super.getAccount(address);
   }
 
+  /**
+   * A put that leaves an existing account unchanged (the EVM re-puts the callee of every CALL,
+   * even with value 0) is recorded as a read, not a write: otherwise every caller of one contract
+   * would conflict. Creating, changing or deleting an account is a write.
+   */
   override async putAccount(address: Address, account?: Account): Promise<void> {
-    this.noteAccount(address, true);
+    if (this.recording && account !== undefined) {
+      const prev = await super.getAccount(address);
+      const same =
+        prev !== undefined &&
+        prev.nonce === account.nonce &&
+        prev.balance === account.balance &&
+        equalBytes(prev.codeHash, account.codeHash) &&
+        equalBytes(prev.storageRoot, account.storageRoot);
+      this.noteAccount(address, !same);
+    } else {
+      this.noteAccount(address, true);
+    }
     return super.putAccount(address, account);
   }
 

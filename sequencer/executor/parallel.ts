@@ -114,25 +114,21 @@ export class ParallelExecutor implements BlockExecutor {
     const final = [...done.values()];
     const execMs = performance.now() - tExec;
 
-    // a tx that still fails is invalid: report the first one in block order
-    const failures = final.filter((e) => e.result.failed !== undefined).map((e) => e.result.failed!);
-    if (failures.length > 0) {
-      const first = failures.reduce((a, b) => (a.index <= b.index ? a : b));
-      throw new InvalidTransactionError(first.index, first.message);
-    }
-
-    // receipts in block order; block gas rule as the sequential executor applies it
+    // receipts in block order; the first tx (in block order) that fails its group or the block
+    // gas rule makes the block invalid, exactly where the sequential executor would stop
     const receipts: TxReceipt[] = new Array(n);
-    let explicitGroup: GroupResult | undefined;
+    const failedAt = new Map<number, string>();
     let fees = 0n;
     for (const { result } of final) {
       result.txIndices.forEach((idx, k) => (receipts[idx] = result.receipts[k]!));
-      if (result.explicitCoinbase.length > 0) explicitGroup = result;
-      else for (const v of result.minerValues) fees += v;
+      if (result.failed !== undefined) failedAt.set(result.failed.index, result.failed.message);
+      if (result.explicitCoinbase.length === 0) for (const v of result.minerValues) fees += v;
     }
     let used = 0n;
     for (let i = 0; i < n; i++) {
       assertBlockGas(i, used, recovered.gasLimits[i]!, env.gasLimit);
+      const failure = failedAt.get(i);
+      if (failure !== undefined) throw new InvalidTransactionError(i, failure);
       used += receipts[i]!.gasUsed;
     }
 
@@ -143,7 +139,6 @@ export class ParallelExecutor implements BlockExecutor {
       final.map((e) => e.result),
     );
     if (n > 0) await creditCoinbase(sm, env.coinbase, fees);
-    void explicitGroup;
     await applyWithdrawals(sm, env);
     const tRoot = performance.now();
     const mergeMs = tRoot - tMerge;

@@ -7,6 +7,7 @@ import { createMPT } from '@ethereumjs/mpt';
 import type { TypedTransaction } from '@ethereumjs/tx';
 import { Bloom, encodeReceipt, type RunTxResult } from '@ethereumjs/vm';
 import { bytesToHex, hexToBytes, type Hex } from 'viem';
+import { nativeKeccak256 } from '../chain/common.ts';
 import { addrHex } from './env.ts';
 import type { ExecLog, TxReceipt } from './types.ts';
 
@@ -58,7 +59,7 @@ export function accumulateGas(receipts: TxReceipt[]): bigint {
 
 /** The receipts root and the block bloom (OR of the receipts' blooms). */
 export async function receiptsRootAndBloom(receipts: TxReceipt[]): Promise<{ receiptsRoot: Hex; logsBloom: Hex }> {
-  const trie = await createMPT();
+  const trie = await createMPT({ useKeyHashingFunction: nativeKeccak256 });
   const bloom = new Bloom();
   for (let i = 0; i < receipts.length; i++) {
     const r = receipts[i]!;

@@ -123,6 +123,9 @@ async function runGroup(
         r = await runTx(vm, { tx, block, skipHardForkValidation: true });
       } catch (err) {
         res.failed = { index, message: shortMessage(err) };
+        // a tx that failed after touching the coinbase (e.g. the coinbase spending fees earned
+        // earlier in the block) must be joined with every earlier tx, then re-run
+        if (sm.explicitCoinbase) res.explicitCoinbase.push(index);
         break;
       }
       res.txIndices.push(index);

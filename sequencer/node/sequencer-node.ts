@@ -4,6 +4,10 @@
  *
  * Data flow: RPC -> mempool -> block builder -> executor -> state/chain store (-> batcher and
  * proposer, wired by `sequencer/main.ts`).
+ *
+ * Chain rewrites (docs/dispute-game.md): {@link SequencerNode.rollbackTo} after L1 deleted outputs,
+ * {@link SequencerNode.replaceWithEmpty} for rule D1; both in `rollback.ts`, serialised with block
+ * production by {@link SequencerNode.exclusive}.
  */
 import { join } from 'node:path';
 import { mkdirSync } from 'node:fs';

@@ -187,7 +187,9 @@ export class Defender {
    */
   async syncDeletions(): Promise<bigint[]> {
     const pc = this.o.publicClient;
-    const latest = await pc.getBlockNumber();
+    // Fresh (uncached) head: the proposer reads nextBatchIndex() before this call and relies on
+    // every deletion up to that read being scanned here.
+    const latest = await pc.getBlockNumber({ cacheTime: 0 });
     const start = this.o.fromBlock ?? 0n;
     const stored = this.o.cursor?.get();
     let from = stored === undefined ? start : BigInt(stored);

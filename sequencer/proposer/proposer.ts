@@ -166,7 +166,6 @@ export class Proposer {
       let outputRoot = computeOutputRoot(header.stateRoot, header.hash);
       const faulty = this.faultBadRootBatch === index;
       if (faulty) {
-        this.faultBadRootBatch = undefined;
         stateRoot = keccak256(stateRoot);
         outputRoot = keccak256(outputRoot);
         this.logger.error('FAULT DRILL: proposing a WRONG output root on purpose', {
@@ -177,6 +176,7 @@ export class Proposer {
         });
       }
       const tx = await this.send('proposeOutput', [index, stateRoot, outputRoot]);
+      if (faulty) this.faultBadRootBatch = undefined; // one-shot: the re-proposal after a lost game is right
       const out: PostedOutput = { batchIndex: index, l2BlockNumber: batch.lastBlock, stateRoot, outputRoot, faulty, l1TxHash: tx.hash, gasUsed: tx.gasUsed };
       this.logger.info('output proposed', { ...out, l1Block: tx.l1Block });
       posted.push(out);
