@@ -131,7 +131,7 @@ sup.start({ name: 'sequencer', command: node, args: [join(REPO_ROOT, 'sequencer/
 const l2Url = `http://${cfg.l2Host}:${cfg.l2Port}`;
 await waitForRpc(l2Url, 60_000);
 sup.start({ name: 'challenger', command: node, args: [join(REPO_ROOT, 'challenger/main.ts')], logFile: join(cfg.dataDir, 'challenger.log') });
-await waitForRpc(`http://127.0.0.1:${cfg.challengerPort}`, 60_000).catch(() => undefined);
+await waitForHttp(`http://127.0.0.1:${cfg.challengerPort}`, 60_000).catch(() => undefined);
 
 console.log(`
 [devnet] ready

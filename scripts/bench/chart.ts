@@ -43,6 +43,7 @@ export function drawSpeedupChart(rows: BenchRow[], file: string, subtitle: strin
     borderColor: '#555',
     backgroundColor: '#555',
     borderDash: [6, 4],
+    pointStyle: 'line',
     borderWidth: 1.5,
     pointRadius: 0,
   });
