@@ -10,6 +10,9 @@
  * - `PROVER_RPC_URL` (default http://127.0.0.1:9547): the prover-stub, for step attestations
  * - `FAULT_FALSE_CHALLENGE_BATCH` (drill, unset by default): challenge that batch although its
  *   output agrees, disagree with every reveal, never step
+ * - `REDIS_URL` (scale-out mode): this process still verifies every output from L1 on its own;
+ *   the `parallax:verify` jobs are answered by `npm run worker -- challenger` (scripts/worker.ts,
+ *   the same challenger plus a queue consumer), see README "Scale-out mode (BullMQ/Redis)".
  *
  * When the L1 is reset under it (the in-memory Hardhat L1 restarted), it stops, waits for the
  * addresses file again and restarts, which wipes its database and re-derives from L1.
@@ -43,6 +46,9 @@ if (falseRaw !== undefined && falseRaw !== '' && !/^(0|[1-9][0-9]*)$/.test(false
   process.exit(2);
 }
 const falseChallengeBatch = falseRaw === undefined || falseRaw === '' ? undefined : BigInt(falseRaw);
+if (env.REDIS_URL) {
+  logger.info('REDIS_URL is set: verifying from L1 as usual; parallax:verify jobs are answered by `npm run worker -- challenger`');
+}
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 let stopping = false;

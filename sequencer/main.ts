@@ -11,6 +11,11 @@
  * derivation rule and applies D1 before the proposer may propose it; the proposer's defender
  * plays its games (`PROVER_RPC_URL` for step attestations) and rolls the node back on
  * `OutputsDeleted`. Drill switches `FAULT_*` (see `.env.example`) make it misbehave on purpose.
+ *
+ * Scale-out mode (`REDIS_URL` set, see README): the node does not post itself; a
+ * `QueueDispatcher` enqueues batch, output and verify jobs on BullMQ queues that
+ * `npm run worker -- batcher|proposer|challenger` processes consume. The batch check (rule D1)
+ * and the defender stay here.
  */
 import { join } from 'node:path';
 import { createPublicClient, createWalletClient, http, type PublicClient } from 'viem';
@@ -24,6 +29,8 @@ import { createLogger, pinoAdapter } from './log.ts';
 import { SequencerNode } from './node/sequencer-node.ts';
 import { Defender } from './proposer/defender.ts';
 import { Proposer } from './proposer/proposer.ts';
+import { QueueDispatcher } from './queue/dispatcher.ts';
+import { openQueues, retryPolicyFromEnv, type Queues } from './queue/queues.ts';
 import { startRpcServer } from './rpc/server.ts';
 
 const cfg = loadConfig();
@@ -112,15 +119,36 @@ const proposer = new Proposer({
   finalize: cfg.finalizeOutputs,
   logger: pinoAdapter(createLogger('proposer')),
 });
-batcher.start();
-proposer.start();
+let queues: Queues | undefined;
+let dispatcher: QueueDispatcher | undefined;
+if (cfg.redisUrl === undefined) {
+  batcher.start();
+  proposer.start();
+} else {
+  queues = openQueues(cfg.redisUrl);
+  dispatcher = new QueueDispatcher({
+    queues,
+    chain: node.store,
+    publicClient,
+    addresses,
+    policy: retryPolicyFromEnv(),
+    maxBlocksPerBatch: cfg.batchMaxBlocks,
+    checker,
+    defender,
+    intervalMs: cfg.batchIntervalMs,
+    logger: pinoAdapter(createLogger('queue')),
+  });
+  dispatcher.start();
+  log.info({ redis: cfg.redisUrl.replace(/\/\/[^@]*@/, '//***@') }, 'scale-out mode: batches, outputs and verification run as BullMQ jobs (npm run worker)');
+}
 
 let stopping = false;
 async function stop(signal: string): Promise<void> {
   if (stopping) return;
   stopping = true;
   log.info({ signal }, 'stopping');
-  await Promise.allSettled([batcher.stop(), proposer.stop()]);
+  await Promise.allSettled([batcher.stop(), proposer.stop(), dispatcher?.stop()]);
+  await queues?.close();
   await rpc.close();
   await node.close();
   log.info('stopped');

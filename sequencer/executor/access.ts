@@ -14,7 +14,7 @@
  * coinbase (BALANCE(COINBASE), a transfer to it, the coinbase sending a tx) is an *explicit*
  * coinbase touch, which orders the tx after every earlier tx of the block (see parallel.ts).
  */
-import { MerkleStateManager } from '@ethereumjs/statemanager';
+import { ParallaxStateManager } from '../state/state-manager.ts';
 import type { Account, Address } from '@ethereumjs/util';
 
 function equalBytes(a: Uint8Array, b: Uint8Array): boolean {
@@ -34,7 +34,7 @@ export function hex(bytes: Uint8Array): string {
 
 export type Phase = 'pre' | 'exec' | 'post';
 
-export class RecordingStateManager extends MerkleStateManager {
+export class RecordingStateManager extends ParallaxStateManager {
   /** Recording on/off (off while reading final values). */
   recording = false;
   /** Current tx phase (set by the worker around `evm.runCall`). */

@@ -63,32 +63,43 @@ export function groupBySender(senders: string[], uf: UnionFind): void {
  * Validates executed groups against each other and joins (in `uf`) the txs of any two groups
  * whose real access sets conflict, plus the coinbase ordering rule. `group` is the list of block
  * indices each result was executed for (a failed group executed a prefix only).
+ * @param conflictKeys receives, per key that caused a join, how many joins it caused.
  * @returns true if anything was joined (another round is needed).
  */
-export function joinConflicts(executed: Array<{ group: number[]; result: GroupResult }>, uf: UnionFind): boolean {
+export function joinConflicts(
+  executed: Array<{ group: number[]; result: GroupResult }>,
+  uf: UnionFind,
+  conflictKeys: Map<string, number> = new Map(),
+): boolean {
   const writer = new Map<string, number>(); // key -> first tx index of the writing group
   const wildcard = new Map<string, number>(); // address -> group that reset it
   let joined = false;
+  const join = (a: number, b: number, key: string): void => {
+    if (uf.union(a, b)) {
+      joined = true;
+      conflictKeys.set(key, (conflictKeys.get(key) ?? 0) + 1);
+    }
+  };
   for (const { group, result } of executed) {
     const me = group[0]!;
     for (const key of result.writes) {
       if (key.endsWith('*')) {
         const addr = key.slice(0, 40);
         const other = wildcard.get(addr);
-        if (other !== undefined && uf.find(other) !== uf.find(me)) joined = uf.union(other, me) || joined;
+        if (other !== undefined && uf.find(other) !== uf.find(me)) join(other, me, key);
         else wildcard.set(addr, me);
         continue;
       }
       const other = writer.get(key);
-      if (other !== undefined && uf.find(other) !== uf.find(me)) joined = uf.union(other, me) || joined;
+      if (other !== undefined && uf.find(other) !== uf.find(me)) join(other, me, key);
       else writer.set(key, me);
     }
   }
   const touch = (key: string, me: number) => {
     const other = writer.get(key);
-    if (other !== undefined && uf.find(other) !== uf.find(me)) joined = uf.union(other, me) || joined;
+    if (other !== undefined && uf.find(other) !== uf.find(me)) join(other, me, key);
     const wild = wildcard.get(key.slice(0, 40));
-    if (wild !== undefined && uf.find(wild) !== uf.find(me)) joined = uf.union(wild, me) || joined;
+    if (wild !== undefined && uf.find(wild) !== uf.find(me)) join(wild, me, `${key.slice(0, 40)}*`);
   };
   for (const { group, result } of executed) {
     const me = group[0]!;
@@ -96,7 +107,7 @@ export function joinConflicts(executed: Array<{ group: number[]; result: GroupRe
     for (const key of result.writes) if (!key.endsWith('*')) touch(key, me);
   }
   for (const { result } of executed) {
-    for (const t of result.explicitCoinbase) for (let j = 0; j < t; j++) joined = uf.union(j, t) || joined;
+    for (const t of result.explicitCoinbase) for (let j = 0; j < t; j++) join(j, t, 'coinbase');
   }
   return joined;
 }

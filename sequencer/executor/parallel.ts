@@ -98,6 +98,7 @@ export class ParallelExecutor implements BlockExecutor {
     let pending = uf.groups();
     let rounds = 0;
     let reexecuted = 0;
+    const conflictKeys = new Map<string, number>();
     const tExec = performance.now();
     while (pending.length > 0) {
       rounds++;
@@ -105,7 +106,7 @@ export class ParallelExecutor implements BlockExecutor {
       const results = await this.runGroups(pool!, root, env, wire, pending);
       pending.forEach((g, i) => done.set(g.join(','), { group: g, result: results[i]! }));
       const executed = [...done.values()];
-      if (!joinConflicts(executed, uf)) break;
+      if (!joinConflicts(executed, uf, conflictKeys)) break;
       const next = uf.groups();
       const keys = new Set(next.map((g) => g.join(',')));
       for (const k of [...done.keys()]) if (!keys.has(k)) done.delete(k);
@@ -169,6 +170,10 @@ export class ParallelExecutor implements BlockExecutor {
         recoverMs,
         execMs,
         mergeMs,
+        hotKeys: [...conflictKeys.entries()]
+          .sort((a, b) => b[1] - a[1])
+          .slice(0, 5)
+          .map(([key, joins]) => ({ key: describeKey(key), joins })),
       },
     };
   }
@@ -199,4 +204,11 @@ export class ParallelExecutor implements BlockExecutor {
     await this.pool?.close();
     this.pool = undefined;
   }
+}
+
+/** `0xaddr` for an account key, `0xaddr[slot]` for a storage key, `0xaddr*` for a reset. */
+function describeKey(key: string): string {
+  if (key === 'coinbase') return key;
+  if (key.length === 104) return `0x${key.slice(0, 40)}[0x${key.slice(40)}]`;
+  return `0x${key}`;
 }

@@ -99,6 +99,11 @@ export interface ExecutionStats {
   recoverMs?: number;
   execMs?: number;
   mergeMs?: number;
+  /**
+   * Parallel only: the state keys that joined groups most often (`0xaddr` account, `0xaddr[slot]`
+   * storage slot, `0xaddr*` account reset, `coinbase` explicit fee-recipient access).
+   */
+  hotKeys?: Array<{ key: string; joins: number }>;
 }
 
 /** The outcome of executing one block. */

@@ -9,10 +9,11 @@
 import type Database from 'better-sqlite3';
 import type { Common } from '@ethereumjs/common';
 import { createMPT } from '@ethereumjs/mpt';
-import { Caches, MerkleStateManager } from '@ethereumjs/statemanager';
+import { Caches, type MerkleStateManager } from '@ethereumjs/statemanager';
 import { Account, Address, setLengthLeft, ValueEncoding, unpadBytes } from '@ethereumjs/util';
 import { bytesToHex, hexToBytes, type Hex } from 'viem';
 import { openSqlite, SqliteKv } from './kv.ts';
+import { ParallaxStateManager } from './state-manager.ts';
 
 /** Root of the empty trie, keccak256(rlp('')). */
 export const EMPTY_ROOT: Hex = '0x56e81f171bcc55a6ff8345e692c0f86e5b48e01b996cadc001622fb5e363b421';
@@ -53,7 +54,7 @@ export class StateDb {
    * A state manager positioned at `root` (default: the empty root), reading through this db.
    * Writes go to the kv buffer until {@link flush}.
    */
-  async stateManager(root: Hex = EMPTY_ROOT, Ctor: StateManagerCtor = MerkleStateManager): Promise<MerkleStateManager> {
+  async stateManager(root: Hex = EMPTY_ROOT, Ctor: StateManagerCtor = ParallaxStateManager): Promise<MerkleStateManager> {
     const trie = await createMPT({ db: this.kv, useKeyHashing: true, valueEncoding: ValueEncoding.Bytes, common: this.common });
     const sm = new Ctor({ trie, common: this.common, caches: new Caches() });
     await sm.setStateRoot(hexToBytes(root));
