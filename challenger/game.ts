@@ -31,47 +31,14 @@ import {
   type WalletClient,
 } from 'viem';
 import { disputeGameManagerAbi, outputOracleAbi, type RollupAddresses } from '../sequencer/l1/contracts.ts';
+import { readGame, type OnChainGame } from '../sequencer/l1/game.ts';
+import { DEFAULT_PROVER_URL, requestStepAttestation, type StepAttestationJson } from '../prover-stub/client.ts';
 import { ParallaxError } from '../sequencer/errors.ts';
 import { GAME_STATUS, TURN, type ChallengerDb, type GameRecord, type MoveKind, type MoveRecord } from './db.ts';
 import type { DerivedChain } from './derivation/chain.ts';
 import { errMessage, type Logger } from './log.ts';
 
 /** Default URL of the prover-stub's JSON-RPC server. */
-export const DEFAULT_PROVER_URL = 'http://127.0.0.1:9547';
-
-/** `DisputeGameManager.Game` as viem decodes it. */
-export interface OnChainGame {
-  batchIndex: bigint;
-  challenger: Address;
-  defender: Address;
-  lo: bigint;
-  hi: bigint;
-  loRoot: Hex;
-  hiRoot: Hex;
-  batchDataHash: Hex;
-  midRoot: Hex;
-  midRevealed: boolean;
-  turn: number;
-  defenderClock: bigint;
-  challengerClock: bigint;
-  lastMoveAt: bigint;
-  status: number;
-}
-
-/** What `prover_attestStep` returns (see prover-stub/README.md). */
-export interface StepAttestationJson {
-  preOutputRoot: Hex;
-  batchDataHash: Hex;
-  /** Hex quantity. */
-  l2BlockNumber: Hex;
-  postOutputRoot: Hex;
-  /** The prover's EIP-712 signature of the `StepAttestation`. */
-  signature: Hex;
-  signer: Address;
-  signatures: Hex[];
-  /** `abi.encode(bytes[] signatures)`: the `proof` argument of `DisputeGameManager.step`. */
-  proof: Hex;
-}
 
 /** A game as `parallax_challengerStatus` reports it (block numbers as decimal strings). */
 export interface GameStatusJson {
@@ -89,29 +56,6 @@ export interface GameStatusJson {
   moves: Array<{ move: MoveKind; l1TxHash: Hex; l1Block: string; gasUsed: string; at: string } & Record<string, string | boolean>>;
 }
 
-/**
- * Calls `prover_attestStep(l2BlockNumber, preOutputRoot)` on the prover-stub at `url`.
- * @throws ParallaxError `PROVER_ERROR` with the server's JSON-RPC error message (block not
- *   derived yet, pre-root mismatch), `PROVER_UNREACHABLE` when the request fails.
- */
-export async function requestStepAttestation(url: string, l2BlockNumber: bigint, preOutputRoot: Hex): Promise<StepAttestationJson> {
-  let body: { result?: StepAttestationJson; error?: { code: number; message: string } };
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'prover_attestStep', params: [`0x${l2BlockNumber.toString(16)}`, preOutputRoot] }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    body = (await res.json()) as typeof body;
-  } catch (cause) {
-    throw new ParallaxError('PROVER_UNREACHABLE', `prover at ${url}: ${errMessage(cause)}`, { cause });
-  }
-  if (body.error !== undefined || body.result === undefined) {
-    throw new ParallaxError('PROVER_ERROR', `prover: ${body.error?.message ?? 'no result'} (code ${body.error?.code})`);
-  }
-  return body.result;
-}
 
 /** Name of the custom error a contract call reverted with, if viem decoded one. */
 export function revertName(err: unknown): string | undefined {
@@ -227,7 +171,7 @@ export class GamePlayer {
   }
 
   private async readGame(gameId: bigint): Promise<OnChainGame> {
-    return (await this.publicClient.readContract({ address: this.manager, abi: disputeGameManagerAbi(), functionName: 'getGame', args: [gameId] })) as OnChainGame;
+    return readGame(this.publicClient, this.manager, gameId);
   }
 
   private note(g: GameRecord, note: string, fields: Record<string, unknown> = {}): void {

@@ -17,7 +17,8 @@ import { startStatusServer, type StatusServer } from './status.ts';
 export type { ChallengerStatus, VerdictStatus } from './challenger.ts';
 export type { BatchRecord, GameRecord, MoveRecord, Verdict } from './db.ts';
 export { Challenger } from './challenger.ts';
-export { DEFAULT_PROVER_URL, GamePlayer, requestStepAttestation, type GameStatusJson, type StepAttestationJson } from './game.ts';
+export { GamePlayer, type GameStatusJson } from './game.ts';
+export { DEFAULT_PROVER_URL, requestStepAttestation, type StepAttestationJson } from '../prover-stub/client.ts';
 export { DEFAULT_STATUS_PORT } from './status.ts';
 /** The derivation library (also used by prover-stub/). */
 export * from './derivation/index.ts';

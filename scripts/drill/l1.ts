@@ -5,6 +5,7 @@
  */
 import { createPublicClient, http, parseEventLogs, type Abi, type Address, type Hex, type Log, type PublicClient } from 'viem';
 import { batchInboxAbi, disputeGameManagerAbi, outputOracleAbi, type RollupAddresses } from '../../sequencer/l1/contracts.ts';
+import type { OnChainGame as GameState } from '../../sequencer/l1/game.ts';
 
 /** `OutputOracle.getOutput` as viem decodes it. */
 export interface OracleOutput {
@@ -17,23 +18,7 @@ export interface OracleOutput {
   challenger: Address;
 }
 
-/** `DisputeGameManager.getGame` as viem decodes it. */
-export interface GameState {
-  batchIndex: bigint;
-  challenger: Address;
-  defender: Address;
-  lo: bigint;
-  hi: bigint;
-  loRoot: Hex;
-  hiRoot: Hex;
-  midRevealed: boolean;
-  turn: number;
-  defenderClock: bigint;
-  challengerClock: bigint;
-  lastMoveAt: bigint;
-  /** 0 None, 1 InProgress, 2 ChallengerWins, 3 DefenderWins, 4 Cancelled. */
-  status: number;
-}
+export type { GameState };
 
 export const GAME_STATUS_NAMES = ['None', 'InProgress', 'ChallengerWins', 'DefenderWins', 'Cancelled'] as const;
 export const OUTPUT_STATUS_NAMES = ['None', 'Proposed', 'Challenged', 'Finalized'] as const;

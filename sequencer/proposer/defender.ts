@@ -30,6 +30,8 @@ import { consoleLogger, errMessage, type Logger } from '../batcher/log.ts';
 import { computeOutputRoot } from '../codec/output-root.ts';
 import { ParallaxError } from '../errors.ts';
 import { batchInboxAbi, disputeGameManagerAbi, outputOracleAbi } from '../l1/contracts.ts';
+import { readGame, type OnChainGame as Game } from '../l1/game.ts';
+import { DEFAULT_PROVER_URL, requestStepAttestation as requestAttestation, type StepAttestationJson as StepAttestation } from '../../prover-stub/client.ts';
 import { revertName, sendCall, type SentTx } from './send.ts';
 
 /** `DisputeGameManager.GameStatus`. */
@@ -38,38 +40,6 @@ export const GAME_STATUS = { None: 0, InProgress: 1, ChallengerWins: 2, Defender
 export const TURN = { Defender: 0, Challenger: 1 } as const;
 const STATUS_NAMES = ['None', 'InProgress', 'ChallengerWins', 'DefenderWins', 'Cancelled'];
 
-/** Default URL of the prover-stub's JSON-RPC server. */
-export const DEFAULT_PROVER_RPC_URL = 'http://127.0.0.1:9547';
-
-/** `DisputeGameManager.Game` as viem decodes it. */
-export interface Game {
-  batchIndex: bigint;
-  challenger: Address;
-  defender: Address;
-  lo: bigint;
-  hi: bigint;
-  loRoot: Hex;
-  hiRoot: Hex;
-  batchDataHash: Hex;
-  midRoot: Hex;
-  midRevealed: boolean;
-  turn: number;
-  defenderClock: bigint;
-  challengerClock: bigint;
-  lastMoveAt: bigint;
-  status: number;
-}
-
-/** What `prover_attestStep` returns (fields this module uses). */
-export interface StepAttestation {
-  preOutputRoot: Hex;
-  batchDataHash: Hex;
-  /** Hex quantity. */
-  l2BlockNumber: Hex;
-  postOutputRoot: Hex;
-  /** `abi.encode(bytes[] signatures)`: the `proof` argument of `step`. */
-  proof: Hex;
-}
 
 /** One defender move that landed on L1. */
 export interface DefenderMove {
@@ -100,7 +70,7 @@ export interface DefenderOptions {
   chain: L2ChainReader;
   /** Rolls the sequencer back to an L2 block and re-executes from there. */
   rollbackTo: (l2Block: bigint) => Promise<unknown>;
-  /** Prover-stub JSON-RPC URL (default {@link DEFAULT_PROVER_RPC_URL}). */
+  /** Prover-stub JSON-RPC URL (default {@link DEFAULT_PROVER_URL}). */
   proverRpcUrl?: string;
   /** Drill `FAULT_LAZY_DEFENDER`: never move in games. */
   lazy?: boolean;
@@ -116,29 +86,6 @@ export interface DefenderOptions {
 /** Reverts that mean "someone moved first / not now": logged, retried on the next tick. */
 const BENIGN = new Set(['ClockNotExpired', 'GameNotInProgress', 'AlreadyRevealed', 'NotRevealed', 'BisectionOver', 'NotAtStep', 'NothingToWithdraw', 'ClockExpired']);
 
-/**
- * Calls `prover_attestStep(l2BlockNumber, preOutputRoot)` (block number as a hex quantity).
- * @throws ParallaxError `PROVER_ERROR` with the server's JSON-RPC error message,
- *   `PROVER_UNREACHABLE` when the request fails.
- */
-export async function requestAttestation(url: string, l2BlockNumber: bigint, preOutputRoot: Hex): Promise<StepAttestation> {
-  let body: { result?: StepAttestation; error?: { code: number; message: string } };
-  try {
-    const res = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'prover_attestStep', params: [`0x${l2BlockNumber.toString(16)}`, preOutputRoot] }),
-      signal: AbortSignal.timeout(30_000),
-    });
-    body = (await res.json()) as typeof body;
-  } catch (cause) {
-    throw new ParallaxError('PROVER_UNREACHABLE', `prover at ${url}: ${errMessage(cause)}`, { cause });
-  }
-  if (body.error !== undefined || body.result === undefined) {
-    throw new ParallaxError('PROVER_ERROR', `prover: ${body.error?.message ?? 'no result'} (code ${body.error?.code})`);
-  }
-  return body.result;
-}
 
 export class Defender {
   readonly o: DefenderOptions;
@@ -158,7 +105,7 @@ export class Defender {
     this.logger = opts.logger ?? consoleLogger('defender');
     if (opts.walletClient.account === undefined) throw new ParallaxError('BAD_CONFIG', 'defender: walletClient has no account');
     this.me = opts.walletClient.account.address;
-    this.proverUrl = opts.proverRpcUrl ?? DEFAULT_PROVER_RPC_URL;
+    this.proverUrl = opts.proverRpcUrl ?? DEFAULT_PROVER_URL;
   }
 
   /** One round: deletions, games, credits (module doc). Returns the moves that landed. */
@@ -221,7 +168,7 @@ export class Defender {
   }
 
   private async game(id: bigint): Promise<Game> {
-    return (await this.o.publicClient.readContract({ address: this.o.manager, abi: disputeGameManagerAbi(), functionName: 'getGame', args: [id] })) as Game;
+    return readGame(this.o.publicClient, this.o.manager, id);
   }
 
   /**
