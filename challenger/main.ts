@@ -18,14 +18,12 @@
  * addresses file again and restarts, which wipes its database and re-derives from L1.
  * SIGINT/SIGTERM stop the loop and the server and close the database, then exit 0.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createPublicClient, createWalletClient, http, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { devPrivateKeys } from '../sequencer/chain/genesis.ts';
-import { readAddresses } from '../sequencer/l1/contracts.ts';
 import { DEFAULT_PROVER_URL, startChallenger, type ChallengerHandle } from './index.ts';
-import { consoleLogger, errMessage } from './log.ts';
+import { runRestartingService } from './derivation/service.ts';
+import { consoleLogger } from './log.ts';
 import { DEFAULT_STATUS_PORT } from './status.ts';
 
 const logger = consoleLogger();
@@ -50,65 +48,14 @@ if (env.REDIS_URL) {
   logger.info('REDIS_URL is set: verifying from L1 as usual; parallax:verify jobs are answered by `npm run worker -- challenger`');
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let stopping = false;
-let handle: ChallengerHandle | undefined;
-let wake: (() => void) | undefined;
-
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  logger.info('stopping', { signal });
-  wake?.();
-};
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-
 const transport = http(l1RpcUrl);
 const publicClient = createPublicClient({ transport });
 const walletClient = createWalletClient({ account: privateKeyToAccount(key), transport });
-const addressesFile = join(dataDir, 'addresses.json');
 
-while (!stopping) {
-  if (!existsSync(addressesFile)) {
-    logger.info('waiting for the L1 addresses file', { file: addressesFile });
-    await sleep(1000);
-    continue;
-  }
-  let reset = false;
-  try {
-    handle = await startChallenger({
-      publicClient,
-      walletClient,
-      addresses: readAddresses(addressesFile),
-      dataDir,
-      pollMs,
-      rpcPort,
-      proverUrl,
-      falseChallengeBatch,
-      logger,
-      onL1Reset: () => {
-        reset = true;
-        wake?.();
-      },
-    });
-  } catch (err) {
-    // L1 not up yet, addresses file being rewritten, ...: retry.
-    logger.error('challenger failed to start; retrying', { err: errMessage(err) });
-    await sleep(2000);
-    continue;
-  }
-  // Run until a signal or an L1 reset.
-  await new Promise<void>((resolve) => {
-    wake = resolve;
-    if (stopping || reset) resolve();
-  });
-  wake = undefined;
-  await handle.stop();
-  handle = undefined;
-  if (reset && !stopping) {
-    logger.warn('L1 reset: restarting to re-derive from the new L1');
-    await sleep(2000);
-  }
-}
-process.exit(0);
+await runRestartingService({
+  name: 'challenger',
+  dataDir,
+  logger,
+  start: (addresses, onL1Reset): Promise<ChallengerHandle> =>
+    startChallenger({ publicClient, walletClient, addresses, dataDir, pollMs, rpcPort, proverUrl, falseChallengeBatch, logger, onL1Reset }),
+});

@@ -12,13 +12,11 @@
  * wipes its database and re-derives). SIGINT/SIGTERM stop the loop and the server and close the
  * database, then exit 0.
  */
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
 import { createPublicClient, http, type Hex } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { consoleLogger, errMessage } from '../challenger/derivation/index.ts';
+import { runRestartingService } from '../challenger/derivation/service.ts';
 import { devPrivateKeys } from '../sequencer/chain/genesis.ts';
-import { readAddresses } from '../sequencer/l1/contracts.ts';
 import { startProver, type ProverHandle } from './index.ts';
 import { DEFAULT_PROVER_PORT } from './server.ts';
 
@@ -41,60 +39,11 @@ try {
   process.exit(2);
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-let stopping = false;
-let handle: ProverHandle | undefined;
-let wake: (() => void) | undefined;
-
-const shutdown = (signal: string) => {
-  if (stopping) return;
-  stopping = true;
-  logger.info('stopping', { signal });
-  wake?.();
-};
-process.on('SIGINT', () => shutdown('SIGINT'));
-process.on('SIGTERM', () => shutdown('SIGTERM'));
-
 const publicClient = createPublicClient({ transport: http(l1RpcUrl) });
-const addressesFile = join(dataDir, 'addresses.json');
 
-while (!stopping) {
-  if (!existsSync(addressesFile)) {
-    logger.info('waiting for the L1 addresses file', { file: addressesFile });
-    await sleep(1000);
-    continue;
-  }
-  let reset = false;
-  try {
-    handle = await startProver({
-      publicClient,
-      addresses: readAddresses(addressesFile),
-      dataDir,
-      account,
-      pollMs,
-      rpcPort,
-      logger,
-      onL1Reset: () => {
-        reset = true;
-        wake?.();
-      },
-    });
-  } catch (err) {
-    // L1 not up yet, addresses file being rewritten, port busy, ...: retry.
-    logger.error('prover-stub failed to start; retrying', { err: errMessage(err) });
-    await sleep(2000);
-    continue;
-  }
-  await new Promise<void>((resolve) => {
-    wake = resolve;
-    if (stopping || reset) resolve();
-  });
-  wake = undefined;
-  await handle.stop();
-  handle = undefined;
-  if (reset && !stopping) {
-    logger.warn('L1 reset: restarting to re-derive from the new L1');
-    await sleep(2000);
-  }
-}
-process.exit(0);
+await runRestartingService({
+  name: 'prover-stub',
+  dataDir,
+  logger,
+  start: (addresses, onL1Reset): Promise<ProverHandle> => startProver({ publicClient, addresses, dataDir, account, pollMs, rpcPort, logger, onL1Reset }),
+});
