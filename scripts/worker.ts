@@ -8,17 +8,17 @@
  *   challenges wrong outputs, status on CHALLENGER_RPC_PORT) and answers `parallax:verify` jobs
  *   with its verdicts. Run one per machine, each with its own CHALLENGER_PRIVATE_KEY.
  * - `status`: prints the job counts and failed jobs of the three queues (JSON) and exits.
+ * - `retry-failed`: moves every failed job of the three queues back to waiting (fresh attempts), e.g.
+ *   after fixing what made it fail (a dedup id stays taken while its job is in the failed set).
  *
  * Environment: REDIS_URL, L1_RPC_URL, L2_RPC_URL (the sequencer's JSON-RPC: workers read the L2
  * blocks from it), the keys, BATCH_MAX_BLOCKS/BATCH_MAX_BYTES, FINALIZE_OUTPUTS,
  * QUEUE_CONCURRENCY (default 1), VERIFY_WAIT_MS (default 10000), PROVER_RPC_URL,
  * CHALLENGER_POLL_MS, WORKER_ID (default host:pid). The L1 addresses come from the sequencer via
- * Redis (`parallax:addresses`), else from DATA_DIR/addresses.json.
+ * Redis (`parallax:addresses`), or from `ADDRESSES_FILE` when set.
  * SIGINT/SIGTERM: finish the job in progress, close the worker and its connections, exit 0.
  */
-import { existsSync } from 'node:fs';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
 import { createPublicClient, createWalletClient, http, type PublicClient } from 'viem';
 import { privateKeyToAccount } from 'viem/accounts';
 import { startChallenger } from '../challenger/index.ts';
@@ -30,7 +30,7 @@ import { RpcBlockSource } from '../sequencer/queue/l2-source.ts';
 import { ADDRESSES_KEY, openQueues, queueStatus, redisConnection, startQueueWorker, type QueueWorker } from '../sequencer/queue/queues.ts';
 
 const role = process.argv[2];
-const roles = ['batcher', 'proposer', 'challenger', 'status'];
+const roles = ['batcher', 'proposer', 'challenger', 'status', 'retry-failed'];
 if (role === undefined || !roles.includes(role)) {
   console.error(`usage: npm run worker -- ${roles.join('|')}\nEnvironment: REDIS_URL (required), L1_RPC_URL, L2_RPC_URL, keys; see .env.example`);
   process.exit(2);
@@ -44,9 +44,12 @@ const redisUrl = cfg.redisUrl;
 const env = process.env;
 const logger = consoleLogger(`worker-${role}`);
 
-if (role === 'status') {
+if (role === 'status' || role === 'retry-failed') {
   const queues = openQueues(redisUrl);
   try {
+    if (role === 'retry-failed') {
+      for (const q of [queues.batches, queues.outputs, queues.verify]) await q.retryJobs({ state: 'failed' });
+    }
     console.log(JSON.stringify(await queueStatus(queues), null, 2));
   } finally {
     await queues.close();
@@ -54,9 +57,12 @@ if (role === 'status') {
   process.exit(0);
 }
 
-/** Addresses published by the sequencer in Redis, else the local addresses.json; waits for either. */
+/**
+ * The addresses the sequencer published in Redis (waits for them); with `ADDRESSES_FILE` set,
+ * that file instead. Jobs name their contracts, and a worker refuses jobs for another deployment.
+ */
 async function addresses(): Promise<RollupAddresses> {
-  const file = join(cfg.dataDir, 'addresses.json');
+  if (env.ADDRESSES_FILE) return readAddresses(env.ADDRESSES_FILE);
   const conn = redisConnection(redisUrl);
   try {
     for (;;) {
@@ -65,8 +71,7 @@ async function addresses(): Promise<RollupAddresses> {
         const a = JSON.parse(json) as Record<string, unknown>;
         return { ...(a as unknown as RollupAddresses), deployedAtBlock: BigInt(a.deployedAtBlock as string) };
       }
-      if (existsSync(file)) return readAddresses(file);
-      logger.info('waiting for the L1 addresses (sequencer not started?)', { redisKey: ADDRESSES_KEY, file });
+      logger.info('waiting for the L1 addresses (sequencer not started in scale-out mode?)', { redisKey: ADDRESSES_KEY });
       await new Promise((r) => setTimeout(r, 2000));
     }
   } finally {
@@ -125,7 +130,7 @@ if (role === 'batcher') {
   });
   worker = startQueueWorker(redisUrl, 'verify', handler, { concurrency, logger });
 }
-logger.info('worker started', { role, redis: redisUrl.replace(/\/\/[^@]*@/, '//***@'), l1: cfg.l1RpcUrl, l2: l2Url, workerId, concurrency });
+logger.info('worker started', { role, inbox: a.batchInbox, oracle: a.outputOracle, redis: redisUrl.replace(/\/\/[^@]*@/, '//***@'), l1: cfg.l1RpcUrl, l2: l2Url, workerId, concurrency });
 
 let stopping = false;
 async function shutdown(signal: string, code = 0): Promise<void> {

@@ -90,7 +90,7 @@ export class QueueDispatcher {
       const max = BigInt(this.o.maxBlocksPerBatch ?? 64);
       const last = head - next + 1n > max ? next + max - 1n : head;
       const id = jobIds.batch(tag, next);
-      const r = await enqueueOnce(queues.batches, id, { firstBlock: next.toString(), lastBlock: last.toString() }, policy, async () =>
+      const r = await enqueueOnce(queues.batches, id, { firstBlock: next.toString(), lastBlock: last.toString(), inbox: a.batchInbox }, policy, async () =>
         (await this.read<bigint>(a.batchInbox, 'nextBlock')) === next,
       );
       if (r !== 'exists') round.batches.push(id);
@@ -104,7 +104,7 @@ export class QueueDispatcher {
       const batch = await this.read<{ lastBlock: bigint }>(a.batchInbox, 'getBatch', [index]);
       const id = jobIds.output(tag, index);
       const i = index;
-      const r = await enqueueOnce(queues.outputs, id, { batchIndex: i.toString(), lastBlock: batch.lastBlock.toString() }, policy, async () =>
+      const r = await enqueueOnce(queues.outputs, id, { batchIndex: i.toString(), lastBlock: batch.lastBlock.toString(), oracle: a.outputOracle }, policy, async () =>
         (await this.read<bigint>(a.outputOracle, 'nextBatchIndex', [], oabi)) <= i,
       );
       if (r !== 'exists') round.outputs.push(id);

@@ -10,7 +10,7 @@ import type { Address, Hex, PublicClient, WalletClient } from 'viem';
 import { Batcher, type PostedBatch } from '../batcher/batcher.ts';
 import { silentLogger, type Logger } from '../batcher/log.ts';
 import { ParallaxError } from '../errors.ts';
-import { outputOracleAbi } from '../l1/contracts.ts';
+import { batchInboxAbi, outputOracleAbi } from '../l1/contracts.ts';
 import { Proposer, type PostedOutput } from '../proposer/proposer.ts';
 import { loadSnapshot, type L2BlockSource } from './l2-source.ts';
 
@@ -20,6 +20,8 @@ export interface BatchJobData {
   firstBlock: string;
   /** Last sealed block to include at most (the batcher may post fewer: size limits). */
   lastBlock: string;
+  /** `BatchInbox` the job is for (a worker configured for another deployment refuses it). */
+  inbox: Address;
 }
 
 /** Payload of a `parallax:outputs` job. */
@@ -27,6 +29,8 @@ export interface OutputJobData {
   batchIndex: string;
   /** The batch's last L2 block (its output is proposed). */
   lastBlock: string;
+  /** `OutputOracle` the job is for (checked like {@link BatchJobData.inbox}). */
+  oracle: Address;
 }
 
 /** Payload of a `parallax:verify` job. */
@@ -38,6 +42,13 @@ export interface VerifyJobData {
 }
 
 /** JSON-safe copy (bigints to decimal strings), for job return values. */
+/** @throws ParallaxError `WRONG_DEPLOYMENT` when a job names other contracts than the worker's. */
+function sameDeployment(kind: string, jobAddress: Address | undefined, mine: Address): void {
+  if (jobAddress === undefined || jobAddress.toLowerCase() !== mine.toLowerCase()) {
+    throw new ParallaxError('WRONG_DEPLOYMENT', `${kind} job is for ${jobAddress}, this worker posts to ${mine} (stale addresses? restart the worker)`);
+  }
+}
+
 export function jsonSafe(v: unknown): unknown {
   return JSON.parse(JSON.stringify(v, (_k, x) => (typeof x === 'bigint' ? x.toString(10) : x)));
 }
@@ -57,11 +68,14 @@ export interface BatchHandlerDeps {
 /**
  * `parallax:batches` handler: fetches blocks `firstBlock..lastBlock` from the L2 RPC and runs one
  * `Batcher.tick()` over them (posts from the inbox's `nextBlock()` on).
- * @returns the posted batch, or `{ alreadyPosted: true }` when L1 is past the range.
- * @throws ParallaxError `MISSING_BLOCK` (retried) when L1 is still before `firstBlock`; as `Batcher.tick`.
+ * @returns the posted batch, or `{ alreadyPosted: true }` when L1 is past `firstBlock`.
+ * @throws ParallaxError `MISSING_BLOCK` (retried) when L1 is still before `firstBlock`;
+ *   `BATCH_NOT_POSTED` when nothing was posted although L1 expects `firstBlock`;
+ *   `WRONG_DEPLOYMENT`; as `Batcher.tick`.
  */
 export function batchHandler(deps: BatchHandlerDeps): (job: Job<BatchJobData>) => Promise<unknown> {
   return async (job) => {
+    sameDeployment('batch', job.data.inbox, deps.inbox);
     const first = BigInt(job.data.firstBlock);
     const last = BigInt(job.data.lastBlock);
     const chain = await loadSnapshot(deps.source, first, last);
@@ -75,7 +89,10 @@ export function batchHandler(deps: BatchHandlerDeps): (job: Job<BatchJobData>) =
       logger: deps.logger ?? silentLogger,
     });
     const posted: PostedBatch | null = await batcher.tick();
-    return posted === null ? { alreadyPosted: true } : jsonSafe(posted);
+    if (posted !== null) return jsonSafe(posted);
+    const next = (await deps.publicClient.readContract({ address: deps.inbox, abi: batchInboxAbi(), functionName: 'nextBlock' })) as bigint;
+    if (next <= first) throw new ParallaxError('BATCH_NOT_POSTED', `batch from L2 block ${first}: nothing posted and the inbox still expects block ${next}`);
+    return { alreadyPosted: true, nextBlock: next.toString() };
   };
 }
 
@@ -106,6 +123,7 @@ export function outputHandler(deps: OutputHandlerDeps): (job: Job<OutputJobData>
   const quiet: Logger = { ...logger, warn: (m, f) => (m.startsWith('L2 block of batch not in the chain') ? undefined : logger.warn(m, f)) };
   const state = { faultBadRootBatch: deps.faultBadRootBatch };
   return async (job) => {
+    sameDeployment('output', job.data.oracle, deps.oracle);
     const index = BigInt(job.data.batchIndex);
     const last = BigInt(job.data.lastBlock);
     const chain = await loadSnapshot(deps.source, last, last);

@@ -100,9 +100,11 @@ describe('queues', () => {
     const id = jobIds.verify('abcd1234', 2n, '0x1111222233334444555566667777888899990000aaaabbbbccccddddeeeeffff');
     assert.equal(id, 'verify-abcd1234-2-1111222233334444');
     let calls = 0;
+    let fixed = false;
     workers.push(
       startQueueWorker(redis.url, 'verify', async () => {
         calls++;
+        if (fixed) return 'agree';
         throw new Error('challenger has no verdict');
       }),
     );
@@ -120,5 +122,11 @@ describe('queues', () => {
     // A failed job is not re-run by enqueuing it again (kept, visible, retried by an operator).
     assert.equal(await enqueueOnce(queues.verify, id, { batchIndex: '2' }, { attempts: 3, backoffMs: 20 }), 'exists');
     assert.deepEqual(status.map((s) => s.queue), ['parallax:batches', 'parallax:outputs', 'parallax:verify']);
+    // `npm run worker -- retry-failed` (retryJobs on the failed set) once the cause is fixed.
+    fixed = true;
+    await queues.verify.retryJobs({ state: 'failed' });
+    await until(async () => (await queues.verify.getJobCounts('completed')).completed === 1);
+    assert.equal((await queues.verify.getJob(id))!.returnvalue, 'agree');
+    assert.equal(calls, 4);
   });
 });
