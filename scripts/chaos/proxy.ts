@@ -1,7 +1,7 @@
 /**
  * A TCP pass-through in front of the L1 node, so that a drill can make L1 **refuse** the
- * sequencer: {@link TcpProxy.down} stops listening (new connections get ECONNREFUSED) and resets
- * every open connection (requests in flight fail); {@link TcpProxy.up} listens again. The L1 node
+ * sequencer: {@link TcpProxy.down} stops listening (new connections get ECONNREFUSED) and closes
+ * every open connection (requests in flight fail with "socket hang up" / "other side closed"); {@link TcpProxy.up} listens again. The L1 node
  * itself keeps running (Hardhat's state is in memory: stopping it would lose L1).
  */
 import { createServer, connect, type Server, type Socket } from 'node:net';
@@ -42,11 +42,13 @@ export class TcpProxy {
     this.server = server;
   }
 
-  /** Stops listening and resets every open connection. */
+  /** Stops listening and closes every open connection. */
   async down(): Promise<void> {
     const s = this.server;
     this.server = undefined;
-    for (const sock of this.sockets) sock.resetAndDestroy();
+    // destroy(), not resetAndDestroy(): the latter on sockets still connecting left busy-looping
+    // handles behind (Node 22) and kept the process from exiting.
+    for (const sock of this.sockets) sock.destroy();
     this.sockets.clear();
     if (s !== undefined) await new Promise<void>((r) => s.close(() => r()));
   }

@@ -23,7 +23,7 @@ describe('chaos drill: kill -9 of the sequencer and L1 outages under load', () =
   after(() => removeDir(dir));
 
   it('runs the drill', { timeout: 150_000 }, async () => {
-    r = await runChaos({ workDir: dir, ports: PORTS, rounds: 1, loadS: 2, outageS: 6, refuseS: 6, log: () => undefined });
+    r = await runChaos({ workDir: dir, ports: PORTS, rounds: 1, loadS: 2, outageS: 6, refuseS: 6, log: (l) => console.log(`[chaos] ${l}`) });
     console.log(formatReport(r));
   });
 
