@@ -8,11 +8,12 @@
  * (`NonContiguousBatch`), so a duplicate send fails instead of double-posting.
  */
 import { randomBytes } from 'node:crypto';
-import { bytesToHex, parseEventLogs, type Address, type Hex, type PublicClient, type WalletClient } from 'viem';
+import { bytesToHex, encodeFunctionData, parseEventLogs, type Address, type Hex, type PublicClient, type TransactionReceipt, type WalletClient } from 'viem';
 import type { L2ChainReader } from '../chain/reader.ts';
 import { type BatchBlock, type BatchCompression, encodeBatch, MAX_DECOMPRESSED_BYTES, rlpSizeBound } from '../codec/batch.ts';
 import { ParallaxError } from '../errors.ts';
 import { batchInboxAbi } from '../l1/contracts.ts';
+import { sendWithFeeBump } from '../l1/send.ts';
 import type { BatchChecker, CheckVerdict } from './check.ts';
 import { consoleLogger, type Logger } from './log.ts';
 import { PollLoop } from './loop.ts';
@@ -51,6 +52,8 @@ export interface BatcherOptions {
    * the right block range. One-shot.
    */
   faultGarbageBatch?: bigint;
+  /** Wait for the `appendBatch` receipt before resending it with bumped fees, ms (default 30,000). */
+  stuckAfterMs?: number;
   logger?: Logger;
 }
 
@@ -85,6 +88,7 @@ export class Batcher {
   readonly compression: BatchCompression | undefined;
   readonly logger: Logger;
   readonly checker: BatchChecker | undefined;
+  readonly stuckAfterMs: number;
   private readonly exclusive: <T>(fn: () => Promise<T>) => Promise<T>;
   private faultGarbageBatch: bigint | undefined;
   private readonly loop: PollLoop;
@@ -105,6 +109,7 @@ export class Batcher {
     this.checker = opts.checker;
     this.exclusive = opts.exclusive ?? ((fn) => fn());
     this.faultGarbageBatch = opts.faultGarbageBatch;
+    this.stuckAfterMs = opts.stuckAfterMs ?? 30_000;
     if (!(this.maxBlocksPerBatch >= 1) || !(this.maxBatchBytes >= 3)) {
       throw new ParallaxError('BAD_CONFIG', 'batcher: maxBlocksPerBatch must be >= 1 and maxBatchBytes >= 3');
     }
@@ -152,18 +157,26 @@ export class Batcher {
     }
 
     const account = this.walletClient.account!;
-    const hash = await this.walletClient.writeContract({
-      address: this.inbox,
-      abi,
-      functionName: 'appendBatch',
-      args: [next, lastBlock, bytesToHex(data)],
-      account,
-      chain: this.walletClient.chain ?? null,
-    });
-    const receipt = await this.publicClient.waitForTransactionReceipt({ hash });
-    if (receipt.status !== 'success') {
-      throw new ParallaxError('BATCH_REVERTED', `batcher: appendBatch ${next}..${lastBlock} reverted (L1 tx ${hash})`);
+    const call = { address: this.inbox, abi, functionName: 'appendBatch', args: [next, lastBlock, bytesToHex(data)] } as const;
+    // Gas estimation throws the inbox's revert (NotSequencer / NonContiguousBatch) before sending.
+    const gas = await this.publicClient.estimateContractGas({ ...call, account });
+    let receipt: TransactionReceipt;
+    try {
+      ({ receipt } = await sendWithFeeBump({
+        walletClient: this.walletClient,
+        publicClient: this.publicClient,
+        request: { to: this.inbox, data: encodeFunctionData(call), gas },
+        stuckAfterMs: this.stuckAfterMs,
+        logger: this.logger,
+      }));
+    } catch (err) {
+      if (err instanceof ParallaxError && err.code === 'L1_TX_REVERTED') {
+        const reverted = (err.data as { receipt: TransactionReceipt }).receipt.transactionHash;
+        throw new ParallaxError('BATCH_REVERTED', `batcher: appendBatch ${next}..${lastBlock} reverted (L1 tx ${reverted})`);
+      }
+      throw err;
     }
+    const hash = receipt.transactionHash;
     if (garbage) this.faultGarbageBatch = undefined; // one-shot
     const [ev] = parseEventLogs({ abi, logs: receipt.logs, eventName: 'BatchAppended' }) as unknown as Array<{ args: { batchIndex: bigint } }>;
     if (ev === undefined) throw new ParallaxError('BATCH_REVERTED', `batcher: no BatchAppended event in L1 tx ${hash}`);
