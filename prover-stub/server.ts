@@ -12,8 +12,7 @@
  * -32602 invalid params; -32000 when it cannot attest, with `data.reason` = the
  * {@link AttestationError} code (`BLOCK_NOT_DERIVED`: retry later; `PRE_ROOT_MISMATCH`: never).
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { startJsonRpcServer, type JsonRpcServer } from '../challenger/derivation/json-rpc-server.ts';
 import type { Hex } from 'viem';
 import { ParallaxError } from '../sequencer/errors.ts';
 import { AttestationError, attestationToJson, attestStep, type AttestContext } from './attest.ts';
@@ -27,12 +26,7 @@ const MAX_BODY = 1024 * 1024;
 type Json = Record<string, unknown>;
 
 /** A running server. */
-export interface ProverServer {
-  /** `http://host:port`. */
-  url: string;
-  port: number;
-  close(): Promise<void>;
-}
+export type ProverServer = JsonRpcServer;
 
 /**
  * Parses a block number param: a hex quantity, a decimal string, or a safe integer.
@@ -89,54 +83,5 @@ async function handle(req: unknown, ctx: AttestContext): Promise<Json> {
  * @throws the listen error (e.g. EADDRINUSE).
  */
 export async function startProverServer(opts: { port: number; host?: string; ctx: AttestContext }): Promise<ProverServer> {
-  const host = opts.host ?? '127.0.0.1';
-  const server: Server = createServer((req, res) => {
-    const reply = (status: number, body: unknown) => {
-      if (res.headersSent || res.destroyed) return;
-      res.writeHead(status, { 'content-type': 'application/json' });
-      res.end(JSON.stringify(body));
-    };
-    if (req.method !== 'POST') return reply(405, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'POST only' } });
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > MAX_BODY) {
-        reply(413, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'request too large' } });
-        req.destroy();
-      } else chunks.push(c);
-    });
-    req.on('end', () => {
-      if (res.headersSent) return;
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        return reply(200, { jsonrpc: '2.0', id: null, error: { code: -32700, message: 'parse error' } });
-      }
-      if (Array.isArray(body)) {
-        if (body.length === 0) return reply(200, { jsonrpc: '2.0', id: null, error: { code: -32600, message: 'empty batch' } });
-        void Promise.all(body.map((b) => handle(b, opts.ctx))).then((out) => reply(200, out));
-        return;
-      }
-      void handle(body, opts.ctx).then((out) => reply(200, out));
-    });
-  });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(opts.port, host, () => {
-      server.off('error', reject);
-      resolve();
-    });
-  });
-  const port = (server.address() as AddressInfo).port;
-  return {
-    url: `http://${host}:${port}`,
-    port,
-    close: () =>
-      new Promise<void>((resolve) => {
-        server.closeAllConnections();
-        server.close(() => resolve());
-      }),
-  };
+  return startJsonRpcServer({ port: opts.port, host: opts.host, maxBody: MAX_BODY, handle: (req) => handle(req, opts.ctx) });
 }

@@ -6,25 +6,11 @@
  * are 0x-hex. Formatting to JSON-RPC hex quantities is the RPC layer's job.
  */
 import type { Hex } from 'viem';
+import type { L2Header } from '../chain/header.ts';
 import type { ExecLog, ExecutionStats, TxReceipt } from '../executor/types.ts';
 
-/** A sealed L2 block as stored. */
-export interface StoredBlock {
-  number: bigint;
-  hash: Hex;
-  parentHash: Hex;
-  /** Unix seconds. */
-  timestamp: bigint;
-  miner: Hex;
-  stateRoot: Hex;
-  transactionsRoot: Hex;
-  receiptsRoot: Hex;
-  logsBloom: Hex;
-  gasLimit: bigint;
-  gasUsed: bigint;
-  baseFeePerGas: bigint;
-  mixHash: Hex;
-  extraData: Hex;
+/** A sealed L2 block as stored: its header plus size and tx hashes. */
+export interface StoredBlock extends L2Header {
   /** RLP size of the block in bytes. */
   size: bigint;
   /** Hashes of the block's txs in block order. */
