@@ -22,7 +22,7 @@ import { publicToAddress } from '@ethereumjs/util';
 import { InvalidTransactionError } from '../errors.ts';
 import type { StateDb } from '../state/state-db.ts';
 import { hex } from './access.ts';
-import { groupBySender, joinConflicts, UnionFind } from './groups.ts';
+import { ConflictPredictor, groupBySender, joinConflicts, UnionFind } from './groups.ts';
 import { applyGroups, creditCoinbase } from './merge.ts';
 import { WorkerPool } from './pool.ts';
 import type { GroupResult, RunMsg, WireTx } from './protocol.ts';
@@ -42,6 +42,7 @@ export class ParallelExecutor implements BlockExecutor {
   readonly stateDb: StateDb;
   private readonly opts: ParallelExecutorOptions;
   private pool?: WorkerPool;
+  private readonly predictor = new ConflictPredictor();
 
   constructor(stateDb: StateDb, opts: ParallelExecutorOptions = {}) {
     this.stateDb = stateDb;
@@ -75,7 +76,7 @@ export class ParallelExecutor implements BlockExecutor {
     const n = raws.length;
     // 1. decode + recover senders once, in the workers
     const pool = n > 0 ? this.getPool() : undefined;
-    const recovered = pool === undefined ? { pubkeys: [], gasLimits: [] } : await pool.recover(raws);
+    const recovered = pool === undefined ? { pubkeys: [], gasLimits: [], features: [] } : await pool.recover(raws);
     const wire: WireTx[] = raws.map((raw, i) => {
       const pk = recovered.pubkeys[i]!;
       if (typeof pk === 'string') throw new InvalidTransactionError(i, pk);
@@ -94,6 +95,7 @@ export class ParallelExecutor implements BlockExecutor {
     // 2-3. rounds of execution and validation
     const uf = new UnionFind(n);
     groupBySender(senders, uf);
+    const predicted = this.predictor.preJoin(recovered.features, uf);
     const done = new Map<string, { group: number[]; result: GroupResult }>();
     let pending = uf.groups();
     let rounds = 0;
@@ -114,6 +116,7 @@ export class ParallelExecutor implements BlockExecutor {
     }
     const final = [...done.values()];
     const execMs = performance.now() - tExec;
+    this.predictor.learn(recovered.features, senders, final.map((e) => e.group));
 
     // receipts in block order; the first tx (in block order) that fails its group or the block
     // gas rule makes the block invalid, exactly where the sequential executor would stop
@@ -164,6 +167,7 @@ export class ParallelExecutor implements BlockExecutor {
         groupSizes: final.map((e) => e.group.length).sort((a, b) => b - a),
         reexecuted,
         rounds,
+        predicted,
         workers: pool?.size ?? 0,
         ms: performance.now() - t0,
         rootMs,

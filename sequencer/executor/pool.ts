@@ -97,12 +97,12 @@ export class WorkerPool {
     const parts = await Promise.all(
       Array.from({ length: this.size }, async (_, i) => {
         const slice = raws.slice(i * chunk, (i + 1) * chunk);
-        if (slice.length === 0) return { pubkeys: [], gasLimits: [] };
+        if (slice.length === 0) return { pubkeys: [], gasLimits: [], features: [] };
         const r = await this.request(i, { type: 'recover', raws: slice });
-        return r.type === 'recovered' ? r.result : { pubkeys: [], gasLimits: [] };
+        return r.type === 'recovered' ? r.result : { pubkeys: [], gasLimits: [], features: [] };
       }),
     );
-    return { pubkeys: parts.flatMap((p) => p.pubkeys), gasLimits: parts.flatMap((p) => p.gasLimits) };
+    return { pubkeys: parts.flatMap((p) => p.pubkeys), gasLimits: parts.flatMap((p) => p.gasLimits), features: parts.flatMap((p) => p.features) };
   }
 
   /** Receipts root and block bloom, computed on worker 0 (overlaps the main thread's state root). */

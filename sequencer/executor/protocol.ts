@@ -73,6 +73,8 @@ export interface RecoverResult {
   pubkeys: Array<Uint8Array | string>;
   /** Gas limit of each tx (0 for an invalid one). */
   gasLimits: bigint[];
+  /** Call feature of each tx for conflict prediction: `to` + 4-byte selector, or `create` ('' if invalid). */
+  features: string[];
 }
 
 /** Compute the receipts root and block bloom of a block's receipts. */

@@ -90,6 +90,8 @@ export interface ExecutionStats {
   reexecuted: number;
   /** Validation rounds (1 = speculation was right everywhere). */
   rounds: number;
+  /** Parallel only: txs placed in a group up front by conflict prediction from the previous block. */
+  predicted?: number;
   /** Workers used. */
   workers: number;
   /** Wall-clock milliseconds: total, and the part spent computing the state root. */

@@ -45,7 +45,7 @@ parentPort!.on('message', (msg: WorkerRequest) => {
 /** Decodes txs and recovers each sender's public key once (native secp256k1). */
 function recover(raws: Uint8Array[]): RecoverResult {
   const common = stateDb!.common;
-  const out: RecoverResult = { pubkeys: [], gasLimits: [] };
+  const out: RecoverResult = { pubkeys: [], gasLimits: [], features: [] };
   for (let i = 0; i < raws.length; i++) {
     let tx;
     try {
@@ -54,8 +54,10 @@ function recover(raws: Uint8Array[]): RecoverResult {
     } catch (err) {
       out.pubkeys.push(`undecodable transaction: ${shortMessage(err)}`);
       out.gasLimits.push(0n);
+      out.features.push('');
       continue;
     }
+    out.features.push(tx.to === undefined ? 'create' : hex(tx.to.bytes) + hex(tx.data.subarray(0, 4)));
     try {
       out.pubkeys.push(tx.getSenderPublicKey());
       out.gasLimits.push(tx.gasLimit);
