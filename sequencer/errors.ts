@@ -32,3 +32,15 @@ export class InvalidTransactionError extends ParallaxError {
     this.txIndex = txIndex;
   }
 }
+
+/**
+ * A tx whose gas limit exceeds the gas left in its block (Yellow Paper eq. 58; geth
+ * `ErrGasLimitReached`). The tx itself may be valid: a block builder should end the block before
+ * it rather than drop it.
+ */
+export class BlockGasLimitReachedError extends InvalidTransactionError {
+  constructor(txIndex: number, txGasLimit: bigint, gasLeft: bigint) {
+    super(txIndex, `gas limit reached: tx gas limit ${txGasLimit}, block gas left ${gasLeft}`);
+    this.name = 'BlockGasLimitReachedError';
+  }
+}

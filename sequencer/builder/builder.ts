@@ -11,7 +11,7 @@
 import { hexToBytes, type Hex } from 'viem';
 import { blockSize, childEnv, sealChild, type L2Header } from '../chain/header.ts';
 import type { RollupConfig } from '../chain/config.ts';
-import { InvalidTransactionError, ParallaxError } from '../errors.ts';
+import { BlockGasLimitReachedError, InvalidTransactionError, ParallaxError } from '../errors.ts';
 import { executeDroppingInvalid } from '../executor/drop-invalid.ts';
 import type { BlockExecutor, BlockResult } from '../executor/types.ts';
 import type { Mempool, PendingTx } from '../mempool/index.ts';
@@ -70,6 +70,11 @@ export class BlockBuilder {
         result = await executor.executeBlock(parent.stateRoot, env, raws);
       } catch (err) {
         if (!(err instanceof InvalidTransactionError)) throw err;
+        if (err instanceof BlockGasLimitReachedError) {
+          // the tx does not fit: end the block before it and keep it for the next block
+          selected = selected.slice(0, err.txIndex);
+          continue;
+        }
         const bad = selected[err.txIndex]!;
         logger.warn({ tx: bad.hash, reason: err.message }, 'dropping invalid tx');
         mempool.removeIncluded([bad.hash]);

@@ -5,7 +5,7 @@
  */
 import { runTx } from '@ethereumjs/vm';
 import { bytesToHex, type Hex } from 'viem';
-import { InvalidTransactionError } from '../errors.ts';
+import { BlockGasLimitReachedError, InvalidTransactionError } from '../errors.ts';
 import type { StateDb } from '../state/state-db.ts';
 import { decodeTx, shortMessage } from './decode.ts';
 import { envToBlock, makeVm } from './env.ts';
@@ -85,10 +85,10 @@ export class SequentialExecutor implements BlockExecutor {
 /**
  * A tx whose gas limit exceeds the gas left in the block is invalid (Yellow Paper eq. 58;
  * geth `ErrGasLimitReached`).
- * @throws InvalidTransactionError
+ * @throws BlockGasLimitReachedError
  */
 export function assertBlockGas(index: number, usedBefore: bigint, txGasLimit: bigint, blockGasLimit: bigint): void {
   if (usedBefore + txGasLimit > blockGasLimit) {
-    throw new InvalidTransactionError(index, `gas limit reached: tx gas limit ${txGasLimit}, block gas left ${blockGasLimit - usedBefore}`);
+    throw new BlockGasLimitReachedError(index, txGasLimit, blockGasLimit - usedBefore);
   }
 }
